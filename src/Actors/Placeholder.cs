@@ -1,0 +1,1 @@
+namespace Alignak.Actors; internal static class Placeholder { }

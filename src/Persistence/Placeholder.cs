@@ -1,0 +1,1 @@
+namespace Alignak.Persistence; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Alignak.Streams; internal static class Placeholder { }
