@@ -1,5 +1,18 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Alignak.Http.Hosting;
+using Alignak.Http.Settings;
 
-public partial class Program;
+var notes = new List<string>();
+BackendSettings settings;
+try
+{
+    settings = SettingsLoader.Load(Environment.GetEnvironmentVariables(), notes);
+}
+catch (SettingsException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
+var app = BackendApp.Build(settings, notes, args);
+await app.RunAsync();
+return 0;

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>
+/// Mongo-style 24-hex identifiers: 4 bytes of seconds, 5 bytes per process, 3 bytes counter.
+/// Clients sort on <c>_id</c> to get insertion order, so ids from one process never go backwards.
+/// </summary>
+public static class DocumentIds
+{
+    private static readonly byte[] ProcessPart = RandomNumberGenerator.GetBytes(5);
+    private static readonly Lock Gate = new();
+    private static long _lastSeconds;
+    private static int _counter;
+
+    public static string NewId() => NewId(DateTimeOffset.UtcNow);
+
+    public static string NewId(DateTimeOffset now)
+    {
+        long seconds;
+        int counter;
+        lock (Gate)
+        {
+            seconds = Math.Max(now.ToUnixTimeSeconds(), _lastSeconds);
+            if (seconds > _lastSeconds)
+                _counter = RandomNumberGenerator.GetInt32(0, 1 << 22);
+            else if (++_counter > 0xFFFFFF)
+            {
+                seconds++;
+                _counter = 0;
+            }
+            _lastSeconds = seconds;
+            counter = _counter;
+        }
+        Span<byte> bytes = stackalloc byte[12];
+        bytes[0] = (byte)(seconds >> 24);
+        bytes[1] = (byte)(seconds >> 16);
+        bytes[2] = (byte)(seconds >> 8);
+        bytes[3] = (byte)seconds;
+        ProcessPart.CopyTo(bytes[4..]);
+        bytes[9] = (byte)(counter >> 16);
+        bytes[10] = (byte)(counter >> 8);
+        bytes[11] = (byte)counter;
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    public static bool IsValid(string? id)
+    {
+        if (id is null || id.Length != 24) return false;
+        foreach (var c in id)
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
+        return true;
+    }
+}

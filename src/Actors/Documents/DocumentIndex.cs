@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>
+/// Every configuration document of this node, in memory, in insertion (id) order. Reads never
+/// touch the database. Documents are never mutated once stored: a change replaces the object.
+/// </summary>
+public sealed class DocumentIndex
+{
+    private readonly Dictionary<string, ResourceCollection> _collections = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Fields kept in a value → ids lookup, because clients and hooks filter on them most.</summary>
+    public static readonly IReadOnlySet<string> IndexedFields =
+        new HashSet<string>(StringComparer.Ordinal) { "name", "token", "_realm", "_parent", "host", "user" };
+
+    public ResourceCollection Collection(string resource)
+    {
+        lock (_gate)
+        {
+            if (!_collections.TryGetValue(resource, out var collection))
+                _collections[resource] = collection = new ResourceCollection(resource);
+            return collection;
+        }
+    }
+
+    public void Apply(IEnumerable<DocumentChange> changes)
+    {
+        foreach (var group in changes.GroupBy(c => c.Resource))
+            Collection(group.Key).Apply(group);
+    }
+}
+
+public sealed class ResourceCollection(string resource)
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly SortedList<string, Entry> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _lookups = new(StringComparer.Ordinal);
+
+    public string Resource { get; } = resource;
+
+    private readonly record struct Entry(JsonObject Document, long Revision);
+
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _items.Count; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    public JsonObject? Get(string id)
+    {
+        _lock.EnterReadLock();
+        try { return _items.TryGetValue(id, out var entry) ? entry.Document : null; }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    public bool Contains(string id) => Get(id) is not null;
+
+    /// <summary>Runs a read under the collection's read lock, over a consistent view.</summary>
+    public T Read<T>(Func<View, T> read)
+    {
+        _lock.EnterReadLock();
+        try { return read(new View(this)); }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>The ids whose indexed <paramref name="field"/> equals <paramref name="value"/>, in id order.</summary>
+    public IReadOnlyList<string> IdsWhere(string field, string value) =>
+        Read(view => view.IdsWhere(field, value)?.ToArray() ?? []);
+
+    public JsonObject? FindByName(string name)
+    {
+        var ids = IdsWhere("name", name);
+        return ids.Count > 0 ? Get(ids[0]) : null;
+    }
+
+    internal void Apply(IEnumerable<DocumentChange> changes)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var change in changes)
+                ApplyOne(change);
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    private void ApplyOne(DocumentChange change)
+    {
+        var known = _items.TryGetValue(change.Id, out var current);
+        if (known && current.Revision >= change.Revision) return;
+        if (_deleted.TryGetValue(change.Id, out var deletedAt) && deletedAt >= change.Revision) return;
+
+        if (known) Unindex(change.Id, current.Document);
+        if (change.Json is null)
+        {
+            _items.Remove(change.Id);
+            _deleted[change.Id] = change.Revision;
+            return;
+        }
+        var document = JsonNode.Parse(change.Json)!.AsObject();
+        _items[change.Id] = new Entry(document, change.Revision);
+        Index(change.Id, document);
+    }
+
+    private void Index(string id, JsonObject document)
+    {
+        foreach (var field in DocumentIndex.IndexedFields)
+        {
+            if (LookupKey(document, field) is not { } key) continue;
+            if (!_lookups.TryGetValue(field, out var byValue))
+                _lookups[field] = byValue = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+            if (!byValue.TryGetValue(key, out var ids))
+                byValue[key] = ids = new SortedSet<string>(StringComparer.Ordinal);
+            ids.Add(id);
+        }
+    }
+
+    private void Unindex(string id, JsonObject document)
+    {
+        foreach (var field in DocumentIndex.IndexedFields)
+        {
+            if (LookupKey(document, field) is not { } key) continue;
+            if (_lookups.TryGetValue(field, out var byValue) && byValue.TryGetValue(key, out var ids))
+            {
+                ids.Remove(id);
+                if (ids.Count == 0) byValue.Remove(key);
+            }
+        }
+    }
+
+    private static string? LookupKey(JsonObject document, string field) =>
+        document.TryGetPropertyValue(field, out var node) && node is JsonValue value
+            && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>A read-only view valid inside <see cref="Read{T}"/>.</summary>
+    public readonly struct View
+    {
+        private readonly ResourceCollection _owner;
+        internal View(ResourceCollection owner) => _owner = owner;
+
+        public int Count => _owner._items.Count;
+        public JsonObject At(int position) => _owner._items.GetValueAtIndex(position).Document;
+        public string IdAt(int position) => _owner._items.GetKeyAtIndex(position);
+        public JsonObject? Get(string id) => _owner._items.TryGetValue(id, out var e) ? e.Document : null;
+
+        public IEnumerable<JsonObject> All()
+        {
+            var items = _owner._items;
+            for (var i = 0; i < items.Count; i++) yield return items.GetValueAtIndex(i).Document;
+        }
+
+        /// <summary>Null when the field has no lookup; an empty set when nothing has that value.</summary>
+        public IReadOnlyCollection<string>? IdsWhere(string field, string value)
+        {
+            if (!DocumentIndex.IndexedFields.Contains(field)) return null;
+            return _owner._lookups.TryGetValue(field, out var byValue) && byValue.TryGetValue(value, out var ids)
+                ? ids
+                : Array.Empty<string>();
+        }
+    }
+}

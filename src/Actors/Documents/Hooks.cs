@@ -1,0 +1,232 @@
+using System.Text.Json.Nodes;
+using Alignak.Actors.Resources;
+using Alignak.Actors.Security;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>
+/// The original backend's per-resource hooks (spec: realm and group trees, alias fill, user token
+/// and default rights, escalation period, cascades). Each runs inside one write.
+/// </summary>
+internal static class Hooks
+{
+    private static readonly string[] GroupResources = ["hostgroup", "servicegroup", "usergroup"];
+    private static readonly string[] RealmTreeFields = ["_tree_parents", "_children", "_all_children"];
+
+    private static bool IsGroup(string resource) => GroupResources.Contains(resource);
+
+    private static bool IsTree(string resource) => resource == "realm" || IsGroup(resource);
+
+    /// <summary>Before validation: fill what the original's pre-POST hooks fill.</summary>
+    public static void BeforeValidateInsert(string resource, JsonObject document, IWriteContext context)
+    {
+        if (IsTree(resource) && document["_parent"] is null
+            && context.FindByName(resource, "All") is { } all)
+            document["_parent"] = (string)all["_id"]!;
+        if (resource is "hostescalation" or "serviceescalation" && document["escalation_period"] is null
+            && context.FindByName("timeperiod", "24x7") is { } always)
+            document["escalation_period"] = (string)always["_id"]!;
+        if (IsGroup(resource)) DeduplicateMembers(resource, document);
+    }
+
+    /// <summary>At insert, after validation and defaults: computed fields.</summary>
+    public static void OnInsert(string resource, JsonObject document, IWriteContext context)
+    {
+        if (Schemas.Find(resource)!.Fields.ContainsKey("alias")
+            && string.IsNullOrEmpty((string?)document["alias"]) && document["name"] is not null)
+            document["alias"] = document["name"]!.DeepClone();
+
+        if (IsTree(resource))
+        {
+            var parent = (string?)document["_parent"] is { } parentId ? context.Find(resource, parentId) : null;
+            SetTreePosition(document, parent);
+            if (resource == "realm")
+            {
+                document["_children"] = new JsonArray();
+                document["_all_children"] = new JsonArray();
+            }
+        }
+
+        if (resource == "user")
+            document["token"] = Tokens.New();
+    }
+
+    public static void AfterInsert(string resource, JsonObject document, IWriteContext context)
+    {
+        var id = (string)document["_id"]!;
+        if (resource == "realm" && (string?)document["_parent"] is { } parentId)
+        {
+            EditList(context, "realm", parentId, "_children", list => Add(list, id));
+            foreach (var ancestor in Ids(document["_tree_parents"]))
+                EditList(context, "realm", ancestor, "_all_children", list => Add(list, id));
+        }
+
+        if (resource == "user")
+        {
+            var superAdmin = (bool?)document["back_role_super_admin"] == true;
+            context.InsertInternal("userrestrictrole", new JsonObject
+            {
+                ["user"] = id,
+                ["realm"] = document["_realm"]?.DeepClone(),
+                ["sub_realm"] = document["_sub_realm"]?.DeepClone() ?? false,
+                ["resource"] = "*",
+                ["crud"] = superAdmin
+                    ? new JsonArray("create", "read", "update", "delete")
+                    : new JsonArray("read"),
+            });
+        }
+    }
+
+    /// <summary>Fields a client may not PATCH: the original's plain-text 412 refusals.</summary>
+    public static string? RefusePatch(string resource, JsonObject changes)
+    {
+        if (resource == "realm")
+            foreach (var field in RealmTreeFields)
+                if (changes.ContainsKey(field)) return $"Updating {field} is forbidden";
+        if (IsGroup(resource) && changes.ContainsKey("_tree_parents"))
+            return "Updating _tree_parents is forbidden";
+        return null;
+    }
+
+    public static void BeforeValidatePatch(string resource, JsonObject changes)
+    {
+        // Any token value in a PATCH asks for a new token.
+        if (resource == "user" && changes.ContainsKey("token")) changes["token"] = Tokens.New();
+        if (IsGroup(resource)) DeduplicateMembers(resource, changes);
+    }
+
+    /// <summary>Computed fields of a patched document; a refusal text when the change cannot apply.</summary>
+    public static string? OnPatch(string resource, JsonObject stored, JsonObject merged, JsonObject changes, IWriteContext context)
+    {
+        if (!IsTree(resource) || !changes.ContainsKey("_parent")) return null;
+        var parentId = (string?)merged["_parent"];
+        if (parentId == (string?)stored["_parent"]) return null;
+        var parent = parentId is null ? null : context.Find(resource, parentId);
+        if (parentId is not null && parent is null) return $"Error: parent not found: {parentId}";
+        var id = (string)stored["_id"]!;
+        if (parent is not null && (parentId == id || Ids(parent["_tree_parents"]).Contains(id)))
+            return $"Error: {resource} cannot be moved below itself";
+        SetTreePosition(merged, parent);
+        return null;
+    }
+
+    public static void AfterPatch(string resource, JsonObject stored, JsonObject merged, IWriteContext context)
+    {
+        if (!IsTree(resource) || (string?)stored["_parent"] == (string?)merged["_parent"]) return;
+        var id = (string)merged["_id"]!;
+        MoveDescendants(resource, merged, context);
+        if (resource != "realm") return;
+
+        var moved = new List<string> { id };
+        moved.AddRange(Ids(merged["_all_children"]));
+        if ((string?)stored["_parent"] is { } oldParent)
+            EditList(context, "realm", oldParent, "_children", list => RemoveAll(list, [id]));
+        foreach (var ancestor in Ids(stored["_tree_parents"]))
+            EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, moved));
+        if ((string?)merged["_parent"] is { } newParent)
+            EditList(context, "realm", newParent, "_children", list => Add(list, id));
+        foreach (var ancestor in Ids(merged["_tree_parents"]))
+            EditList(context, "realm", ancestor, "_all_children", list => moved.ForEach(m => Add(list, m)));
+    }
+
+    /// <summary>Keeps the level and ancestors of everything below a moved tree node right.</summary>
+    private static void MoveDescendants(string resource, JsonObject moved, IWriteContext context)
+    {
+        var id = (string)moved["_id"]!;
+        foreach (var childId in context.IdsWhere(resource, "_parent", id))
+        {
+            var child = context.Edit(resource, childId);
+            if (child is null) continue;
+            SetTreePosition(child, moved);
+            context.Updated(child);
+            MoveDescendants(resource, child, context);
+        }
+    }
+
+    /// <summary>A status that refuses the deletion, or null.</summary>
+    public static WriteStatus? RefuseDelete(string resource, JsonObject stored) =>
+        resource == "realm" && Ids(stored["_children"]).Count > 0 ? WriteStatus.Conflict : null;
+
+    public static void BeforeDelete(string resource, JsonObject stored, IWriteContext context)
+    {
+        // A host takes its services with it.
+        if (resource == "host")
+            foreach (var serviceId in context.IdsWhere("service", "host", (string)stored["_id"]!))
+                context.Remove("service", serviceId);
+    }
+
+    public static void AfterDelete(string resource, JsonObject stored, IWriteContext context)
+    {
+        if (resource != "realm") return;
+        var id = (string)stored["_id"]!;
+        if ((string?)stored["_parent"] is { } parentId)
+            EditList(context, "realm", parentId, "_children", list => RemoveAll(list, [id]));
+        foreach (var ancestor in Ids(stored["_tree_parents"]))
+            EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, [id]));
+    }
+
+    public static void AfterDeleteAll(string resource, IWriteContext context)
+    {
+        if (resource != "realm" || context.FindByName("realm", "All") is not { } all) return;
+        var edited = context.Edit("realm", (string)all["_id"]!)!;
+        edited["_children"] = new JsonArray();
+        edited["_all_children"] = new JsonArray();
+        context.Updated(edited);
+    }
+
+    /// <summary>Live-state writes (and, on hosts and services, custom variables) keep <c>_updated</c>.</summary>
+    public static bool KeepsUpdated(string resource, JsonObject changes) =>
+        resource is "host" or "service" && changes.Count > 0
+        && changes.All(p => p.Key.StartsWith("ls_", StringComparison.Ordinal) || p.Key == "customs");
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static void SetTreePosition(JsonObject document, JsonObject? parent)
+    {
+        if (parent is null)
+        {
+            document["_parent"] = null;
+            document["_level"] = 0;
+            document["_tree_parents"] = new JsonArray();
+            return;
+        }
+        var parents = new JsonArray();
+        foreach (var ancestor in Ids(parent["_tree_parents"])) parents.Add(ancestor);
+        parents.Add((string)parent["_id"]!);
+        document["_level"] = ((int?)parent["_level"] ?? 0) + 1;
+        document["_tree_parents"] = parents;
+    }
+
+    private static void DeduplicateMembers(string resource, JsonObject document)
+    {
+        var member = resource[..^"group".Length];
+        foreach (var field in new[] { member + "s", resource + "s" })
+            if (document[field] is JsonArray list)
+                document[field] = new JsonArray(list.Select(n => n?.ToJsonString()).Distinct()
+                    .Select(json => json is null ? null : JsonNode.Parse(json)).ToArray());
+    }
+
+    private static void EditList(IWriteContext context, string resource, string id, string field, Action<JsonArray> change)
+    {
+        var document = context.Edit(resource, id);
+        if (document is null) return;
+        var list = document[field] as JsonArray ?? new JsonArray();
+        document[field] = list;
+        change(list);
+        context.Updated(document);
+    }
+
+    private static List<string> Ids(JsonNode? node) =>
+        node is JsonArray array ? array.Select(n => (string?)n).OfType<string>().ToList() : [];
+
+    private static void Add(JsonArray list, string id)
+    {
+        if (!list.Any(n => (string?)n == id)) list.Add(id);
+    }
+
+    private static void RemoveAll(JsonArray list, IReadOnlyCollection<string> ids)
+    {
+        for (var i = list.Count - 1; i >= 0; i--)
+            if (ids.Contains((string?)list[i] ?? "")) list.RemoveAt(i);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>What a hook may do within one write: read and stage changes of any resource.</summary>
+public interface IWriteContext
+{
+    /// <summary>The write's time, RFC 1123.</summary>
+    string Now { get; }
+
+    JsonObject? Find(string resource, string id);
+
+    JsonObject? FindByName(string resource, string name);
+
+    IReadOnlyList<string> IdsWhere(string resource, string field, string value);
+
+    /// <summary>A copy of the document staged for change in this write.</summary>
+    JsonObject? Edit(string resource, string id);
+
+    /// <summary>Sets <c>_updated</c> and the ETag of an edited document.</summary>
+    void Updated(JsonObject document);
+
+    JsonObject InsertInternal(string resource, JsonObject document);
+
+    void Remove(string resource, string id);
+}

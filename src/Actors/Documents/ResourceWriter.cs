@@ -1,0 +1,138 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Hosting;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>
+/// The single writer of one configuration resource (sharded by resource name): decides a write,
+/// commits it, applies it to this node's index, publishes it once, then replies. Writes to one
+/// resource are serial, which keeps uniqueness checks exact.
+/// </summary>
+public sealed class ResourceWriter : ReceiveActor, IWithStash
+{
+    public const string ChangesTopic = "documents";
+
+    private readonly DocumentIndex _index;
+    private readonly IDocumentStore _store;
+    private readonly WritePlanner _planner;
+    private readonly IActorRef _mediator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public IStash Stash { get; set; } = null!;
+
+    public ResourceWriter(DocumentIndex index, IDocumentStore store)
+    {
+        _index = index;
+        _store = store;
+        _planner = new WritePlanner(index);
+        _mediator = DistributedPubSub.Get(Context.System).Mediator;
+        Ready();
+    }
+
+    private sealed record Committed(WriteResult Result, IActorRef ReplyTo);
+
+    private sealed record CommitFailed(Exception Cause, IActorRef ReplyTo);
+
+    private void Ready()
+    {
+        Receive<IResourceCommand>(command =>
+        {
+            WriteResult result;
+            try
+            {
+                result = _planner.Plan(command);
+            }
+            catch (Exception e)
+            {
+                _log.Error(e, "Write to {0} could not be planned", command.Resource);
+                Sender.Tell(WriteResult.Fail(WriteStatus.BadRequest, e.Message));
+                return;
+            }
+            if (result.Changes.Count == 0)
+            {
+                Sender.Tell(result);
+                return;
+            }
+            var replyTo = Sender;
+            _store.CommitAsync(result.Changes, CancellationToken.None).PipeTo(Self,
+                success: () => new Committed(result, replyTo),
+                failure: e => new CommitFailed(e, replyTo));
+            Become(Committing);
+        });
+    }
+
+    private void Committing()
+    {
+        Receive<Committed>(committed =>
+        {
+            _index.Apply(committed.Result.Changes);
+            _mediator.Tell(new Publish(ChangesTopic, new DocumentsChanged(committed.Result.Changes)));
+            committed.ReplyTo.Tell(committed.Result);
+            Stash.UnstashAll();
+            Become(Ready);
+        });
+        Receive<CommitFailed>(failed =>
+        {
+            _log.Error(failed.Cause, "Write could not be committed; nothing was changed");
+            failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Unavailable, "The database did not accept the write"));
+            Stash.UnstashAll();
+            Become(Ready);
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+}
+
+/// <summary>The publication of accepted changes that every node's index consumes.</summary>
+public sealed record DocumentsChanged(IReadOnlyList<DocumentChange> Changes);
+
+/// <summary>Routes a write to the writer of its resource. Hashing is Murmur-based, stable across processes.</summary>
+public sealed class ResourceWriterMessageExtractor() : HashCodeMessageExtractor(ShardCount)
+{
+    /// <summary>About ten times the largest planned node count.</summary>
+    public const int ShardCount = 50;
+
+    public override string? EntityId(object message) => (message as IResourceCommand)?.Resource;
+}
+
+/// <summary>Applies the changes other nodes publish to this node's index.</summary>
+public sealed class DocumentIndexFeeder : ReceiveActor
+{
+    public DocumentIndexFeeder(DocumentIndex index)
+    {
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(ResourceWriter.ChangesTopic, Self));
+        Receive<SubscribeAck>(_ => { });
+        Receive<DocumentsChanged>(changed => index.Apply(changed.Changes));
+    }
+}
+
+/// <summary>The edge's way to write: ask the resource's writer, then make the change visible here.</summary>
+public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, DocumentIndex index)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task<WriteResult> SendAsync(IResourceCommand command, CancellationToken cancellationToken = default)
+    {
+        var region = await writers.GetAsync(cancellationToken);
+        var result = await region.Ask<WriteResult>(command, Timeout, cancellationToken);
+        // Read-your-writes on this node even when the writer lives on another one.
+        index.Apply(result.Changes);
+        return result;
+    }
+}
+
+public static class ResourceWriterHosting
+{
+    public static AkkaConfigurationBuilder AddResourceWriters(this AkkaConfigurationBuilder builder) =>
+        builder
+            .WithShardRegion<ResourceWriter>("resource-writer",
+                (_, _, resolver) => _ => resolver.Props<ResourceWriter>(),
+                new ResourceWriterMessageExtractor(),
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+            .WithActors((system, registry, resolver) =>
+                registry.Register<DocumentIndexFeeder>(
+                    system.ActorOf(resolver.Props<DocumentIndexFeeder>(), "document-index-feeder")));
+}

@@ -1,0 +1,308 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alignak.Actors.Resources;
+using Alignak.Actors.Security;
+
+namespace Alignak.Actors.Documents;
+
+/// <summary>
+/// Decides a write: validation, the original's hooks and the resulting document changes.
+/// Pure over the index (nothing is written here), so the writer actor only persists and publishes.
+/// </summary>
+public sealed class WritePlanner(DocumentIndex index)
+{
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    public WriteResult Plan(IResourceCommand command) => command switch
+    {
+        CreateDocuments c => new Batch(index, c.Resource).Create(c),
+        PatchDocument p => new Batch(index, p.Resource).Patch(p),
+        DeleteDocument d => new Batch(index, d.Resource).Delete(d),
+        DeleteAllDocuments a => new Batch(index, a.Resource).DeleteAll(a),
+        _ => WriteResult.Fail(WriteStatus.BadRequest, $"unknown command {command.GetType().Name}"),
+    };
+
+    /// <summary>The documents one write touches, staged so that several hooks compose.</summary>
+    private sealed class Batch(DocumentIndex index, string resource) : IRelationLookup, IWriteContext
+    {
+        private readonly ResourceSchema _schema = Schemas.Find(resource)
+            ?? throw new ArgumentException($"unknown resource '{resource}'", nameof(resource));
+        private readonly Dictionary<(string Resource, string Id), JsonObject?> _staged = new();
+        private readonly List<(string Resource, string Id)> _order = [];
+        private readonly DateTimeOffset _now = Rfc1123.Now();
+
+        public string Now => Rfc1123.Format(_now);
+
+        // ---- staging ------------------------------------------------------------------------
+
+        private JsonObject? Current(string res, string id) =>
+            _staged.TryGetValue((res, id), out var staged) ? staged : index.Collection(res).Get(id);
+
+        /// <summary>A private copy of a stored document, to change it within this write.</summary>
+        private JsonObject? Editable(string res, string id)
+        {
+            if (_staged.TryGetValue((res, id), out var staged)) return staged;
+            var stored = index.Collection(res).Get(id);
+            if (stored is null) return null;
+            var copy = stored.DeepClone().AsObject();
+            Stage(res, id, copy);
+            return copy;
+        }
+
+        private void Stage(string res, string id, JsonObject? document)
+        {
+            if (!_staged.ContainsKey((res, id))) _order.Add((res, id));
+            _staged[(res, id)] = document;
+        }
+
+        private IReadOnlyList<DocumentChange> Changes() =>
+            _order.Select(key =>
+            {
+                var document = _staged[key];
+                return new DocumentChange(key.Resource, key.Id, Revisions.Next(), document?.ToJsonString(Compact));
+            }).ToList();
+
+        /// <summary>Marks a server-side change of a stored document: new <c>_updated</c> and ETag.</summary>
+        private void Touch(JsonObject document)
+        {
+            document["_updated"] = Now;
+            document["_etag"] = ETags.Compute(document);
+        }
+
+        // ---- IRelationLookup (the validator sees staged documents too) --------------------
+
+        public bool Exists(string res, string id) => Current(res, id) is not null;
+
+        public bool IsTaken(string res, string field, JsonNode value, string? exceptId)
+        {
+            foreach (var ((stagedRes, id), document) in _staged)
+                if (stagedRes == res && id != exceptId && document is not null && Same(document[field], value))
+                    return true;
+            var collection = index.Collection(res);
+            return collection.Read(view =>
+            {
+                if (value is JsonValue v && v.TryGetValue<string>(out var text) && view.IdsWhere(field, text) is { } ids)
+                    return ids.Any(id => id != exceptId && !_staged.ContainsKey((res, id)));
+                for (var i = 0; i < view.Count; i++)
+                {
+                    var id = view.IdAt(i);
+                    if (id != exceptId && !_staged.ContainsKey((res, id)) && Same(view.At(i)[field], value)) return true;
+                }
+                return false;
+            });
+        }
+
+        private static bool Same(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
+
+        // ---- POST -------------------------------------------------------------------------
+
+        public WriteResult Create(CreateDocuments command)
+        {
+            JsonNode? body;
+            try { body = JsonNode.Parse(command.Json); }
+            catch (JsonException) { return WriteResult.Fail(WriteStatus.BadRequest, "The request body is not valid JSON"); }
+
+            var batch = body is JsonArray;
+            var items = body switch
+            {
+                JsonObject single => [single],
+                JsonArray array when array.All(e => e is JsonObject) => array.Select(e => e!.AsObject()).ToList(),
+                _ => null,
+            };
+            if (items is null || items.Count == 0)
+                return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object or a list of objects");
+
+            var outcomes = new List<ItemOutcome>();
+            var inserted = new List<JsonObject>();
+            foreach (var item in items)
+            {
+                var document = item.DeepClone().AsObject();
+                Hooks.BeforeValidateInsert(resource, document, this);
+                if (DocumentValidator.ValidateInsert(_schema, document, this) is { } issues)
+                {
+                    outcomes.Add(new ItemOutcome(null, null, null, null, issues.ToJsonString(Compact)));
+                    continue;
+                }
+                DocumentValidator.ApplyDefaults(_schema, document);
+                var id = DocumentIds.NewId(_now);
+                document["_id"] = id;
+                Hooks.OnInsert(resource, document, this);
+                document["_created"] = Now;
+                document["_updated"] = Now;
+                document["_etag"] = ETags.Compute(document);
+                Stage(resource, id, document);
+                inserted.Add(document);
+                outcomes.Add(new ItemOutcome(id, Now, Now, (string)document["_etag"]!, null));
+            }
+
+            if (outcomes.Any(o => !o.IsValid))
+                return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
+
+            foreach (var document in inserted)
+                Hooks.AfterInsert(resource, document, this);
+            // Hooks may have changed an inserted document after its ETag was taken.
+            var finalOutcomes = inserted.Select(d => Outcome(Current(resource, (string)d["_id"]!)!)).ToList();
+            return new WriteResult(WriteStatus.Created, finalOutcomes, Changes(), Batch: batch);
+        }
+
+        private static ItemOutcome Outcome(JsonObject d) =>
+            new((string?)d["_id"], (string?)d["_created"], (string?)d["_updated"], (string?)d["_etag"], null);
+
+        /// <summary>Creates a document of another resource as a server-side insert (defaults, meta fields).</summary>
+        public JsonObject InsertInternal(string res, JsonObject document)
+        {
+            var schema = Schemas.Find(res) ?? throw new ArgumentException($"unknown resource '{res}'", nameof(res));
+            DocumentValidator.ApplyDefaults(schema, document);
+            var id = DocumentIds.NewId(_now);
+            document["_id"] = id;
+            document["_created"] = Now;
+            document["_updated"] = Now;
+            document["_etag"] = ETags.Compute(document);
+            Stage(res, id, document);
+            return document;
+        }
+
+        // ---- PATCH ------------------------------------------------------------------------
+
+        public WriteResult Patch(PatchDocument command)
+        {
+            var stored = Current(resource, command.Id);
+            if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
+            if (command.Mode == PatchMode.Client)
+            {
+                if (string.IsNullOrWhiteSpace(command.IfMatch))
+                    return WriteResult.Fail(WriteStatus.PreconditionRequired);
+                if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
+                    return WriteResult.Fail(WriteStatus.PreconditionFailed);
+            }
+
+            JsonObject? changes;
+            try { changes = JsonNode.Parse(command.Json) as JsonObject; }
+            catch (JsonException) { changes = null; }
+            if (changes is null)
+                return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
+
+            if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, changes) is { } refusal)
+                return WriteResult.Fail(WriteStatus.Refused, refusal);
+            Hooks.BeforeValidatePatch(resource, changes);
+
+            var merged = stored.DeepClone().AsObject();
+            foreach (var (key, value) in changes)
+                merged[key] = MergeField(key, merged[key], value);
+
+            if (command.Mode != PatchMode.Raw
+                && DocumentValidator.ValidateUpdate(_schema, changes, merged, command.Id, this) is { } issues)
+                return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(command.Id, null, null, null, issues.ToJsonString(Compact))], []);
+
+            if (Hooks.OnPatch(resource, stored, merged, changes, this) is { } hookRefusal)
+                return WriteResult.Fail(WriteStatus.Refused, hookRefusal);
+
+            if (command.Mode != PatchMode.Raw)
+            {
+                if (!Hooks.KeepsUpdated(resource, changes)) merged["_updated"] = Now;
+                merged["_etag"] = ETags.Compute(merged);
+            }
+            Stage(resource, command.Id, merged);
+            Hooks.AfterPatch(resource, stored, merged, this);
+            return new WriteResult(WriteStatus.Updated, [Outcome(Current(resource, command.Id)!)], Changes());
+        }
+
+        /// <summary>Dict fields are deep-merged as Eve does (keys cannot be removed by PATCH); others replaced.</summary>
+        private JsonNode? MergeField(string field, JsonNode? current, JsonNode? patch)
+        {
+            var isDict = _schema.Fields.TryGetValue(field, out var f) ? f.Type == "dict" : _schema.AllowUnknown;
+            if (!isDict || current is not JsonObject target || patch is not JsonObject source)
+                return patch?.DeepClone();
+            var result = target.DeepClone().AsObject();
+            foreach (var (key, value) in source)
+                result[key] = result[key] is JsonObject inner && value is JsonObject innerPatch
+                    ? DeepMerge(inner, innerPatch)
+                    : value?.DeepClone();
+            return result;
+        }
+
+        private static JsonObject DeepMerge(JsonObject target, JsonObject source)
+        {
+            var result = target.DeepClone().AsObject();
+            foreach (var (key, value) in source)
+                result[key] = result[key] is JsonObject inner && value is JsonObject innerPatch
+                    ? DeepMerge(inner, innerPatch)
+                    : value?.DeepClone();
+            return result;
+        }
+
+        // ---- DELETE -----------------------------------------------------------------------
+
+        public WriteResult Delete(DeleteDocument command)
+        {
+            var stored = Current(resource, command.Id);
+            if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
+            if (string.IsNullOrWhiteSpace(command.IfMatch))
+                return WriteResult.Fail(WriteStatus.PreconditionRequired);
+            if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
+                return WriteResult.Fail(WriteStatus.PreconditionFailed);
+            if (DefaultElements.IsProtected(resource, stored))
+                return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");
+            if (resource == "user" && command.Id == command.CallerId)
+                return WriteResult.Fail(WriteStatus.Refused, "You cannot delete the user your are logged with!");
+            if (Hooks.RefuseDelete(resource, stored) is { } status)
+                return WriteResult.Fail(status);
+
+            Remove(resource, command.Id);
+            return new WriteResult(WriteStatus.Deleted, [], Changes());
+        }
+
+        /// <summary>Removes a document and runs its delete hooks (cascades).</summary>
+        public void Remove(string res, string id)
+        {
+            var stored = Current(res, id);
+            if (stored is null) return;
+            Hooks.BeforeDelete(res, stored, this);
+            Stage(res, id, null);
+            Hooks.AfterDelete(res, stored, this);
+        }
+
+        public WriteResult DeleteAll(DeleteAllDocuments command)
+        {
+            var only = command.OnlyIds is null ? null : new HashSet<string>(command.OnlyIds, StringComparer.Ordinal);
+            var ids = index.Collection(resource).Read(view =>
+                view.All()
+                    .Where(d => !DefaultElements.IsProtected(resource, d))
+                    .Select(d => (string)d["_id"]!)
+                    .Where(id => !(resource == "user" && id == command.CallerId))
+                    .Where(id => only is null || only.Contains(id))
+                    .ToList());
+            // No per-item hooks on a collection DELETE, as the original.
+            foreach (var id in ids) Stage(resource, id, null);
+            Hooks.AfterDeleteAll(resource, this);
+            return new WriteResult(WriteStatus.Deleted, [], Changes());
+        }
+
+        // ---- helpers for hooks ------------------------------------------------------------
+
+        public JsonObject? Find(string res, string id) => Current(res, id);
+
+        public JsonObject? Edit(string res, string id) => Editable(res, id);
+
+        public void Updated(JsonObject document) => Touch(document);
+
+        public JsonObject? FindByName(string res, string name)
+        {
+            foreach (var ((stagedRes, _), document) in _staged)
+                if (stagedRes == res && document is not null && (string?)document["name"] == name) return document;
+            return index.Collection(res).FindByName(name);
+        }
+
+        public IReadOnlyList<string> IdsWhere(string res, string field, string value)
+        {
+            var ids = new SortedSet<string>(index.Collection(res).IdsWhere(field, value), StringComparer.Ordinal);
+            foreach (var ((stagedRes, id), document) in _staged)
+            {
+                if (stagedRes != res) continue;
+                if (document is not null && (string?)document[field] == value) ids.Add(id);
+                else ids.Remove(id);
+            }
+            return ids.ToList();
+        }
+    }
+}

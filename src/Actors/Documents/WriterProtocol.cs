@@ -1,0 +1,67 @@
+namespace Alignak.Actors.Documents;
+
+/// <summary>A write to one resource; routed to that resource's writer.</summary>
+public interface IResourceCommand
+{
+    string Resource { get; }
+}
+
+/// <summary>POST of one document (a JSON object) or a batch (a JSON array).</summary>
+public sealed record CreateDocuments(string Resource, string Json, string? CallerId) : IResourceCommand;
+
+public enum PatchMode
+{
+    /// <summary>A client's PATCH: If-Match required, client-forbidden fields refused.</summary>
+    Client,
+    /// <summary>A server-side change: no ETag check; <c>_updated</c> and <c>_etag</c> follow.</summary>
+    Internal,
+    /// <summary>A server-side change that leaves <c>_updated</c> and <c>_etag</c> as they were (token on login).</summary>
+    Raw,
+}
+
+public sealed record PatchDocument(string Resource, string Id, string Json, string? IfMatch, PatchMode Mode = PatchMode.Client)
+    : IResourceCommand;
+
+public sealed record DeleteDocument(string Resource, string Id, string? IfMatch, string? CallerId) : IResourceCommand;
+
+/// <summary>DELETE of a collection. <paramref name="OnlyIds"/> narrows it to what the caller may delete.</summary>
+public sealed record DeleteAllDocuments(string Resource, string? CallerId, IReadOnlyList<string>? OnlyIds = null)
+    : IResourceCommand;
+
+public enum WriteStatus
+{
+    Created,
+    Updated,
+    Deleted,
+    /// <summary>422: validation issues per item.</summary>
+    Invalid,
+    /// <summary>400: the body is not what the route takes.</summary>
+    BadRequest,
+    NotFound,
+    /// <summary>428: If-Match missing.</summary>
+    PreconditionRequired,
+    /// <summary>412 with the JSON envelope: stale ETag.</summary>
+    PreconditionFailed,
+    /// <summary>412 with a plain-text body: a hook refused the change (the original's abort texts).</summary>
+    Refused,
+    /// <summary>409: e.g. a realm that still has children.</summary>
+    Conflict,
+    /// <summary>503: the database did not take the write; nothing was changed.</summary>
+    Unavailable,
+}
+
+/// <summary>What happened to one posted or written item: its meta fields, or its issues (JSON text).</summary>
+public sealed record ItemOutcome(string? Id, string? Created, string? Updated, string? ETag, string? IssuesJson)
+{
+    public bool IsValid => IssuesJson is null;
+}
+
+public sealed record WriteResult(
+    WriteStatus Status,
+    IReadOnlyList<ItemOutcome> Items,
+    IReadOnlyList<DocumentChange> Changes,
+    string? Message = null,
+    bool Batch = false)
+{
+    public static WriteResult Fail(WriteStatus status, string? message = null) => new(status, [], [], message);
+}

@@ -1,1 +1,0 @@
-namespace Alignak.Actors; internal static class Placeholder { }

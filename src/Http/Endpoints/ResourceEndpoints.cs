@@ -1,0 +1,243 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
+using Alignak.Actors.Resources;
+using Alignak.Actors.Security;
+using Alignak.Http.Auth;
+using Alignak.Http.Eve;
+using Alignak.Http.Settings;
+using Microsoft.Extensions.Primitives;
+
+namespace Alignak.Http.Endpoints;
+
+/// <summary>The Eve routes of every configuration resource: reads from the index, writes through the writers.</summary>
+public static class ResourceEndpoints
+{
+    public static IEndpointRouteBuilder MapResourceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var eve = routes.MapGroup("").AddEndpointFilter(TokenAuth.RequireToken);
+        eve.MapMethods("/{resource}", ["GET", "HEAD"], GetCollection);
+        eve.MapPost("/{resource}", Post);
+        eve.MapDelete("/{resource}", DeleteCollection);
+        eve.MapMethods("/{resource}", ["PATCH", "PUT"], (string resource) => Resolve(resource, out _) ?? MethodNotAllowed());
+        eve.MapMethods("/{resource}/{id}", ["GET", "HEAD"], GetItem);
+        eve.MapPatch("/{resource}/{id}", Patch);
+        eve.MapDelete("/{resource}/{id}", DeleteItem);
+        eve.MapMethods("/{resource}/{id}", ["PUT", "POST"], (string resource) => Resolve(resource, out _) ?? MethodNotAllowed());
+        return routes;
+    }
+
+    private static IResult MethodNotAllowed() =>
+        EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage);
+
+    /// <summary>The routable resource's schema, or the 404 to answer.</summary>
+    private static IResult? Resolve(string resource, out ResourceSchema schema)
+    {
+        schema = Schemas.Find(resource)!;
+        return schema is null || schema.Internal ? EveResults.NotFound() : null;
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------
+
+    private static IResult GetCollection(string resource, HttpRequest request, DocumentIndex index, BackendSettings settings)
+    {
+        if (Resolve(resource, out var schema) is { } missing) return missing;
+        WhereFilter filter;
+        SortSpec? sort;
+        Projection? projection;
+        try
+        {
+            filter = WhereFilter.Parse(request.Query["where"]);
+            sort = SortSpec.Parse(request.Query["sort"]);
+            projection = Projection.Parse(request.Query["projection"]);
+        }
+        catch (QueryException e)
+        {
+            return EveResults.Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        var (maxResults, page) = Paging.Resolve(request.Query["max_results"], request.Query["page"],
+            settings.PaginationDefault, settings.PaginationLimit);
+
+        var (total, items) = index.Collection(resource).Read(view =>
+        {
+            var matches = Candidates(view, filter).Where(filter.Matches);
+            if (sort is not null) matches = matches.Order(sort.Comparer);
+            var skip = (long)(page - 1) * maxResults;
+            var count = 0;
+            var pageItems = new List<JsonObject>(Math.Min(maxResults, 1024));
+            foreach (var document in matches)
+            {
+                if (count >= skip && pageItems.Count < maxResults) pageItems.Add(document);
+                count++;
+            }
+            return (count, pageItems);
+        });
+
+        var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
+            .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        return EveResults.Json(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("_items");
+            foreach (var document in items)
+                EveResults.WriteDocument(writer, projection?.Apply(document) ?? document, w => WriteItemLinks(w, schema, document, self: true));
+            writer.WriteEndArray();
+            WriteCollectionLinks(writer, resource, request, settings, maxResults, page, total);
+            writer.WriteStartObject("_meta");
+            writer.WriteNumber("page", page);
+            writer.WriteNumber("max_results", maxResults);
+            writer.WriteNumber("total", total);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }, response =>
+        {
+            response.Headers["X-Total-Count"] = total.ToString();
+            if (lastModified > DateTimeOffset.MinValue) response.Headers.LastModified = Rfc1123.Format(lastModified);
+        });
+    }
+
+    /// <summary>Narrows a scan with the smallest indexed equality of the filter.</summary>
+    private static IEnumerable<JsonObject> Candidates(ResourceCollection.View view, WhereFilter filter)
+    {
+        IReadOnlyCollection<string>? best = null;
+        foreach (var (field, value) in filter.TopLevelEqualities)
+        {
+            if (value is not JsonValue v || !v.TryGetValue<string>(out var text)) continue;
+            if (view.IdsWhere(field, text) is { } ids && (best is null || ids.Count < best.Count)) best = ids;
+        }
+        if (best is null) return view.All();
+        var snapshot = view;
+        return best.Select(id => snapshot.Get(id)).OfType<JsonObject>();
+    }
+
+    private static IResult GetItem(string resource, string id, HttpRequest request, DocumentIndex index)
+    {
+        if (Resolve(resource, out var schema) is { } missing) return missing;
+        if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document)
+            return EveResults.NotFound();
+        Projection? projection;
+        try { projection = Projection.Parse(request.Query["projection"]); }
+        catch (QueryException e) { return EveResults.Error(StatusCodes.Status400BadRequest, e.Message); }
+
+        var etag = (string?)document["_etag"];
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        if (etag is not null && ifNoneMatch.Length > 0 && ETags.Normalize(ifNoneMatch) == etag)
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+
+        return EveResults.Json(StatusCodes.Status200OK,
+            writer => EveResults.WriteDocument(writer, projection?.Apply(document) ?? document, w =>
+            {
+                w.WriteStartObject("_links");
+                EveResults.WriteLink(w, "parent", "home", "/");
+                EveResults.WriteLink(w, "self", schema.ItemTitle, $"{resource}/{id}");
+                EveResults.WriteLink(w, "collection", resource, resource);
+                w.WriteEndObject();
+            }),
+            response =>
+            {
+                if (etag is not null) response.Headers.ETag = $"\"{etag}\"";
+                if ((string?)document["_updated"] is { } updated) response.Headers.LastModified = updated;
+            });
+    }
+
+    private static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document, bool self)
+    {
+        writer.WriteStartObject("_links");
+        if (self) EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{(string?)document["_id"]}");
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Eve's links: max_results only when not the default, then where, sort, the other parameters, page.</summary>
+    private static void WriteCollectionLinks(Utf8JsonWriter writer, string resource, HttpRequest request,
+        BackendSettings settings, int maxResults, int page, int total)
+    {
+        var query = new StringBuilder();
+        void Add(string key, string value) => query.Append(query.Length == 0 ? '?' : '&').Append(key).Append('=').Append(value);
+        if (maxResults != settings.PaginationDefault) Add("max_results", maxResults.ToString());
+        foreach (var key in new[] { "where", "sort" })
+            if (request.Query[key] is { Count: > 0 } value) Add(key, value.ToString());
+        foreach (var (key, value) in request.Query)
+            if (key is not ("max_results" or "where" or "sort" or "page")) Add(key, value.ToString());
+        var baseQuery = query.ToString();
+        string Href(int p) => resource + baseQuery + (p > 1 ? (baseQuery.Length == 0 ? "?" : "&") + "page=" + p : "");
+
+        var lastPage = total == 0 ? 1 : (total + maxResults - 1) / maxResults;
+        writer.WriteStartObject("_links");
+        EveResults.WriteLink(writer, "parent", "home", "/");
+        EveResults.WriteLink(writer, "self", resource, Href(page == 1 ? 1 : page).Replace("&page=1", ""));
+        if (page < lastPage)
+        {
+            EveResults.WriteLink(writer, "next", "next page", Href(page + 1));
+            EveResults.WriteLink(writer, "last", "last page", Href(lastPage));
+        }
+        if (page > 1) EveResults.WriteLink(writer, "prev", "previous page", Href(page - 1));
+        writer.WriteEndObject();
+    }
+
+    // ---- writes --------------------------------------------------------------------------------
+
+    private static async Task<IResult> Post(string resource, HttpContext http, DocumentWriter writer,
+        PasswordHasher hasher, CancellationToken cancellationToken)
+    {
+        if (Resolve(resource, out _) is { } missing) return missing;
+        var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
+        if (error is not null) return error;
+        if (resource == "user") HashPasswords(body!, hasher, defaultPassword: true);
+        var result = await writer.SendAsync(new CreateDocuments(resource, body!.ToJsonString(), (string?)http.User()["_id"]), cancellationToken);
+        return WriteResponses.ForCreate(resource, result);
+    }
+
+    private static async Task<IResult> Patch(string resource, string id, HttpContext http, DocumentWriter writer,
+        PasswordHasher hasher, CancellationToken cancellationToken)
+    {
+        if (Resolve(resource, out _) is { } missing) return missing;
+        if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
+        var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
+        if (error is not null) return error;
+        if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
+        if (resource == "user") HashPasswords(body, hasher, defaultPassword: false);
+        var result = await writer.SendAsync(new PatchDocument(resource, id, body.ToJsonString(), IfMatch(http.Request)), cancellationToken);
+        return WriteResponses.ForUpdate(resource, result);
+    }
+
+    private static async Task<IResult> DeleteItem(string resource, string id, HttpContext http, DocumentWriter writer,
+        CancellationToken cancellationToken)
+    {
+        if (Resolve(resource, out _) is { } missing) return missing;
+        if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
+        var result = await writer.SendAsync(
+            new DeleteDocument(resource, id, IfMatch(http.Request), (string?)http.User()["_id"]), cancellationToken);
+        return WriteResponses.ForDelete(result);
+    }
+
+    private static async Task<IResult> DeleteCollection(string resource, HttpContext http, DocumentWriter writer,
+        CancellationToken cancellationToken)
+    {
+        if (Resolve(resource, out _) is { } missing) return missing;
+        var result = await writer.SendAsync(new DeleteAllDocuments(resource, (string?)http.User()["_id"]), cancellationToken);
+        return WriteResponses.ForDelete(result);
+    }
+
+    private static string? IfMatch(HttpRequest request) =>
+        request.Headers.IfMatch is { Count: > 0 } value ? value.ToString() : null;
+
+    /// <summary>Passwords are hashed before they reach a writer; a user posted without one gets the original's placeholder.</summary>
+    private static void HashPasswords(JsonNode body, PasswordHasher hasher, bool defaultPassword)
+    {
+        IEnumerable<JsonObject> items = body switch
+        {
+            JsonObject one => [one],
+            JsonArray many => many.OfType<JsonObject>(),
+            _ => [],
+        };
+        foreach (var item in items)
+        {
+            if (item["password"] is JsonValue value && value.TryGetValue<string>(out var password))
+                item["password"] = hasher.Hash(password);
+            else if (defaultPassword && !item.ContainsKey("password"))
+                item["password"] = hasher.Hash("NOPASSWORDSET");
+        }
+    }
+}

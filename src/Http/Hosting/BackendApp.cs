@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Alignak.Actors.Documents;
+using Alignak.Actors.Security;
+using Alignak.Http.Endpoints;
+using Alignak.Http.Eve;
+using Alignak.Http.Settings;
+using Alignak.Persistence;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Alignak.Http.Hosting;
+
+/// <summary>The composition root: one list of services, one list of routes. Tests build the same app.</summary>
+public static class BackendApp
+{
+    public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.WebHost.UseUrls($"http://{settings.ListenAddress}:{settings.Port}");
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (!settings.Debug) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var database = settings.DatabaseOptions;
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<IDocumentStore>(new SqlDocumentStore(database));
+        builder.Services.AddSingleton<DocumentIndex>();
+        builder.Services.AddSingleton<DocumentWriter>();
+        builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
+
+        builder.Services.AddAkka("alignak", (akka, _) =>
+        {
+            akka.WithRemoting(settings.ClusterHost, settings.ClusterPort)
+                .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
+                .WithSqlPersistence(database)
+                .AddResourceWriters();
+            if (settings.ClusterSeedNodes.Count == 0)
+                // One process is a one-node cluster that joins itself.
+                akka.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+        });
+        // Registered after Akka, so it starts once the actor system is up and before requests are served.
+        builder.Services.AddHostedService<BackendInitializer>();
+
+        var app = builder.Build();
+        foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
+        app.Logger.LogInformation("Settings from {File}; database {Provider}",
+            settings.SourceFile ?? "built-in defaults", settings.DatabaseProvider);
+
+        app.UseExceptionHandler(errors => errors.Run(HandleError));
+        app.UseEveCors(settings);
+        app.UseHttpMethodOverride();
+        app.MapSystemEndpoints();
+        app.MapResourceEndpoints();
+        return app;
+    }
+
+    /// <summary>No 500 for what a client or a slow node caused: the envelope with the right code.</summary>
+    private static Task HandleError(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            BadHttpRequestException bad => EveResults.Error(bad.StatusCode, RequestBody.BadRequestMessage),
+            AskTimeoutException or TaskCanceledException => EveResults.Error(StatusCodes.Status503ServiceUnavailable,
+                "The backend did not answer in time; the request may not have been applied"),
+            _ => EveResults.Error(StatusCodes.Status500InternalServerError, "Internal server error"),
+        };
+        return result.ExecuteAsync(context);
+    }
+}

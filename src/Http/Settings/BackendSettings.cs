@@ -1,0 +1,58 @@
+using Alignak.Persistence;
+
+namespace Alignak.Http.Settings;
+
+/// <summary>
+/// The settings this server uses, under the original's key names where one exists
+/// (settings.json, overridden by ALIGNAK_BACKEND_&lt;KEY&gt; variables).
+/// </summary>
+public sealed class BackendSettings
+{
+    public bool Debug { get; set; }
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 5000;
+    public string? ServerName { get; set; }
+    public IReadOnlyList<string> XDomains { get; set; } = ["*"];
+    public IReadOnlyList<string> XHeaders { get; set; } =
+        ["Authorization", "If-Match", "X-HTTP-Method-Override", "Content-Type", "Cache-Control", "Pragma", "Options"];
+    public int PaginationLimit { get; set; } = 50;
+    public int PaginationDefault { get; set; } = 25;
+    public IReadOnlyList<string> IpCron { get; set; } = [];
+    public string AlignakUrl { get; set; } = "";
+    public bool SchedulerAlignakActive { get; set; } = true;
+    public int SchedulerAlignakPeriod { get; set; } = 300;
+    public bool SchedulerTimeseriesActive { get; set; }
+    public int SchedulerTimeseriesPeriod { get; set; } = 10;
+    public int SchedulerTimeseriesLimit { get; set; } = 100;
+    public bool SchedulerGrafanaActive { get; set; }
+    public int SchedulerGrafanaPeriod { get; set; } = 120;
+    public int SchedulerLivesynthesisHistory { get; set; }
+    public string SchedulerTimezone { get; set; } = "Etc/GMT";
+    public bool GrafanaDatasource { get; set; } = true;
+    public string GrafanaDatasourceQueries { get; set; } = "grafana_queries.json";
+    public string GrafanaDatasourceTables { get; set; } = "grafana_tables.json";
+
+    // Our own keys.
+    public DatabaseProvider DatabaseProvider { get; set; } = DatabaseProvider.Sqlite;
+    public string? Database { get; set; }
+    public string ClusterHost { get; set; } = "127.0.0.1";
+    public int ClusterPort { get; set; }
+    public IReadOnlyList<string> ClusterSeedNodes { get; set; } = [];
+    public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
+
+    /// <summary>Where the settings came from, for the start-up log.</summary>
+    public string? SourceFile { get; set; }
+
+    /// <summary>Checked by the loader: PostgreSQL always names its DATABASE.</summary>
+    public DatabaseOptions DatabaseOptions =>
+        Persistence.DatabaseOptions.Create(DatabaseProvider, Database ?? Persistence.DatabaseOptions.DefaultSqlite);
+
+    /// <summary>The original binds every interface when HOST is empty.</summary>
+    public string ListenAddress => string.IsNullOrWhiteSpace(Host) ? "0.0.0.0" : Host;
+}
+
+public sealed class SettingsException(IReadOnlyList<string> problems)
+    : Exception("Invalid settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

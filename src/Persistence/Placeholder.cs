@@ -1,1 +1,0 @@
-namespace Alignak.Persistence; internal static class Placeholder { }

@@ -1,0 +1,87 @@
+using System.Data.Common;
+
+namespace Alignak.Persistence;
+
+/// <summary>
+/// Creates and upgrades the backend's own tables. The applied version is recorded in
+/// <c>alignak_schema</c>; each step runs once, in a transaction. (The journal and snapshot
+/// tables belong to Akka.Persistence.Sql, which creates them itself.)
+/// </summary>
+public static class SchemaMigrations
+{
+    /// <summary>Step N brings the schema from version N-1 to N. Append only; never edit a shipped step.</summary>
+    private static readonly string[][] Steps =
+    [
+        [
+            """
+            CREATE TABLE alignak_documents (
+                resource VARCHAR(64) NOT NULL,
+                id CHAR(24) NOT NULL,
+                revision BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (resource, id))
+            """,
+        ],
+    ];
+
+    public static int LatestVersion => Steps.Length;
+
+    /// <summary>Brings the database to <see cref="LatestVersion"/>; returns the version found before.</summary>
+    public static async Task<int> UpgradeAsync(DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite) await PrepareSqliteFileAsync(options, cancellationToken);
+
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (options.Provider == DatabaseProvider.PostgreSql)
+            // Nodes starting together take turns.
+            await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(7040101)", cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS alignak_schema (version INTEGER NOT NULL)", cancellationToken);
+
+        var found = await ScalarAsync(connection, transaction, "SELECT MAX(version) FROM alignak_schema", cancellationToken);
+        var version = found is null or DBNull ? 0 : Convert.ToInt32(found);
+        if (version > LatestVersion)
+            throw new InvalidOperationException(
+                $"The database schema is at version {version}, newer than this server knows ({LatestVersion}): upgrade the server.");
+
+        for (var step = version; step < LatestVersion; step++)
+            foreach (var sql in Steps[step])
+                await ExecuteAsync(connection, transaction, sql, cancellationToken);
+        if (version < LatestVersion)
+        {
+            await ExecuteAsync(connection, transaction, "DELETE FROM alignak_schema", cancellationToken);
+            await ExecuteAsync(connection, transaction, $"INSERT INTO alignak_schema (version) VALUES ({LatestVersion})", cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    /// <summary>The SQLite file's folder must exist, and WAL lets readers run beside the writer.</summary>
+    private static async Task PrepareSqliteFileAsync(DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", cancellationToken);
+    }
+
+    internal static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

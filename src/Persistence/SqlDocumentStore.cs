@@ -1,0 +1,67 @@
+using System.Data.Common;
+using Alignak.Actors.Documents;
+
+namespace Alignak.Persistence;
+
+/// <summary>Configuration documents in one table, one row per document, on SQLite or PostgreSQL.</summary>
+public sealed class SqlDocumentStore(DatabaseOptions options) : IDocumentStore
+{
+    public async Task<IReadOnlyList<DocumentChange>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT resource, id, revision, body FROM alignak_documents ORDER BY resource, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var documents = new List<DocumentChange>();
+        while (await reader.ReadAsync(cancellationToken))
+            documents.Add(new DocumentChange(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+        return documents;
+    }
+
+    public async Task CommitAsync(IReadOnlyList<DocumentChange> changes, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText =
+            "INSERT INTO alignak_documents (resource, id, revision, body) VALUES (@resource, @id, @revision, @body) " +
+            "ON CONFLICT (resource, id) DO UPDATE SET revision = excluded.revision, body = excluded.body";
+        var (uResource, uId, uRevision, uBody) =
+            (Parameter(upsert, "@resource"), Parameter(upsert, "@id"), Parameter(upsert, "@revision"), Parameter(upsert, "@body"));
+
+        await using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM alignak_documents WHERE resource = @resource AND id = @id";
+        var (dResource, dId) = (Parameter(delete, "@resource"), Parameter(delete, "@id"));
+
+        foreach (var change in changes)
+        {
+            if (change.Json is null)
+            {
+                dResource.Value = change.Resource;
+                dId.Value = change.Id;
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+            else
+            {
+                uResource.Value = change.Resource;
+                uId.Value = change.Id;
+                uRevision.Value = change.Revision;
+                uBody.Value = change.Json;
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}
