@@ -1,0 +1,70 @@
+using Alignak.Persistence;
+using Npgsql;
+
+namespace Alignak.Tests.Support;
+
+/// <summary>
+/// A fresh database for one test: a SQLite file in a temporary folder, or a new database on the
+/// PostgreSQL server named by ALIGNAK_TEST_PG (.ci/run starts one; the tests need it).
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "ALIGNAK_TEST_PG";
+
+    private readonly string? _folder;
+    private readonly string? _pgName;
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
+    public string ProviderSetting => Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgresql";
+
+    private TestDatabase(DatabaseProvider provider, string connectionString, string? folder, string? pgName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _folder = folder;
+        _pgName = pgName;
+    }
+
+    public static Task<TestDatabase> CreateAsync(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite ? Task.FromResult(Sqlite()) : PostgresAsync();
+
+    public static TestDatabase Sqlite()
+    {
+        var folder = Directory.CreateTempSubdirectory("alignak-test-").FullName;
+        return new TestDatabase(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "backend.db")}", folder, null);
+    }
+
+    public static async Task<TestDatabase> PostgresAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrEmpty(server))
+            throw new InvalidOperationException(
+                $"{PostgresVariable} is not set: the PostgreSQL tests need a server (see README, 'Running the tests').");
+        var name = "alignak_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false };
+        return new TestDatabase(DatabaseProvider.PostgreSql, builder.ConnectionString, null, name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_folder is not null)
+        {
+            try { Directory.Delete(_folder, recursive: true); }
+            catch (IOException) { /* a server still closing its file; the temp folder is left behind */ }
+        }
+        if (_pgName is not null)
+        {
+            await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_pgName} WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
