@@ -46,7 +46,7 @@ public static class DefaultElements
 
         var realm = await Ensure("realm", "All", () => new JsonObject
         {
-            ["name"] = "All", ["alias"] = "All", ["default"] = true, ["_parent"] = null,
+            ["name"] = "All", ["alias"] = "All", ["default"] = true,
         });
 
         JsonObject InAll(JsonObject fields)
@@ -56,9 +56,9 @@ public static class DefaultElements
             return fields;
         }
 
-        await Ensure("usergroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All users", ["_parent"] = null }));
-        await Ensure("hostgroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All hosts", ["_parent"] = null }));
-        await Ensure("servicegroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All services", ["_parent"] = null }));
+        await Ensure("usergroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All users" }));
+        await Ensure("hostgroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All hosts" }));
+        await Ensure("servicegroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All services" }));
 
         var always = await Ensure("timeperiod", "24x7", () => InAll(new JsonObject
         {

@@ -27,6 +27,18 @@ internal static class Hooks
             && context.FindByName("timeperiod", "24x7") is { } always)
             document["escalation_period"] = (string)always["_id"]!;
         if (IsGroup(resource)) DeduplicateMembers(resource, document);
+
+        // Defaults the original fills whether or not templates are used.
+        if (resource is "host" or "service" or "user" && document["_realm"] is null
+            && context.CallerId is { } caller && context.Find("user", caller)?["_realm"] is { } callerRealm)
+            document["_realm"] = callerRealm.DeepClone();
+        if (resource is "host" or "service" && document["check_command"] is null
+            && context.FindByName("command", resource == "host" ? "_internal_host_up" : "_echo") is { } command)
+            document["check_command"] = (string)command["_id"]!;
+        if (resource == "user" && document["_templates"] is null or JsonArray { Count: 0 }
+            && context.FindByName("timeperiod", "Never") is { } never)
+            foreach (var period in new[] { "host_notification_period", "service_notification_period" })
+                if (document[period] is null) document[period] = (string)never["_id"]!;
     }
 
     /// <summary>At insert, after validation and defaults: computed fields.</summary>

@@ -8,6 +8,9 @@ public interface IWriteContext
     /// <summary>The write's time, RFC 1123.</summary>
     string Now { get; }
 
+    /// <summary>The user who asked for the write; null for server-side writes.</summary>
+    string? CallerId { get; }
+
     JsonObject? Find(string resource, string id);
 
     JsonObject? FindByName(string resource, string name);

@@ -15,16 +15,18 @@ public sealed class WritePlanner(DocumentIndex index)
 
     public WriteResult Plan(IResourceCommand command) => command switch
     {
-        CreateDocuments c => new Batch(index, c.Resource).Create(c),
-        PatchDocument p => new Batch(index, p.Resource).Patch(p),
-        DeleteDocument d => new Batch(index, d.Resource).Delete(d),
-        DeleteAllDocuments a => new Batch(index, a.Resource).DeleteAll(a),
+        CreateDocuments c => new Batch(index, c.Resource, c.CallerId).Create(c),
+        PatchDocument p => new Batch(index, p.Resource, null).Patch(p),
+        DeleteDocument d => new Batch(index, d.Resource, d.CallerId).Delete(d),
+        DeleteAllDocuments a => new Batch(index, a.Resource, a.CallerId).DeleteAll(a),
         _ => WriteResult.Fail(WriteStatus.BadRequest, $"unknown command {command.GetType().Name}"),
     };
 
     /// <summary>The documents one write touches, staged so that several hooks compose.</summary>
-    private sealed class Batch(DocumentIndex index, string resource) : IRelationLookup, IWriteContext
+    private sealed class Batch(DocumentIndex index, string resource, string? callerId) : IRelationLookup, IWriteContext
     {
+        public string? CallerId => callerId;
+
         private readonly ResourceSchema _schema = Schemas.Find(resource)
             ?? throw new ArgumentException($"unknown resource '{resource}'", nameof(resource));
         private readonly Dictionary<(string Resource, string Id), JsonObject?> _staged = new();

@@ -5,11 +5,15 @@ namespace Alignak.Tests.Support;
 
 /// <summary>
 /// A fresh database for one test: a SQLite file in a temporary folder, or a new database on the
-/// PostgreSQL server named by ALIGNAK_TEST_PG (.ci/run starts one; the tests need it).
+/// PostgreSQL server that tests/services.sh starts (ALIGNAK_TEST_PG names another one).
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "ALIGNAK_TEST_PG";
+    public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Database=alignak;Username=alignak;Password=alignak";
+
+    private static string PostgresServer =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } named ? named : DefaultPostgres;
 
     private readonly string? _folder;
     private readonly string? _pgName;
@@ -37,10 +41,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> PostgresAsync()
     {
-        var server = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (string.IsNullOrEmpty(server))
-            throw new InvalidOperationException(
-                $"{PostgresVariable} is not set: the PostgreSQL tests need a server (see README, 'Running the tests').");
+        var server = PostgresServer;
         var name = "alignak_test_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(server))
         {
@@ -61,7 +62,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         if (_pgName is not null)
         {
-            await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
+            await using var connection = new NpgsqlConnection(PostgresServer);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_pgName} WITH (FORCE)", connection);
             await command.ExecuteNonQueryAsync();
