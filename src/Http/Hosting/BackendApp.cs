@@ -33,7 +33,8 @@ public static class BackendApp
 
         builder.Services.AddAkka("alignak", (akka, _) =>
         {
-            akka.WithRemoting(settings.ClusterHost, settings.ClusterPort)
+            akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "alignak.hocon"), HoconAddMode.Append)
+                .WithRemoting(settings.ClusterHost, settings.ClusterPort)
                 .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
                 .WithSqlPersistence(database)
                 .AddResourceWriters();
