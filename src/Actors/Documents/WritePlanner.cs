@@ -119,6 +119,7 @@ public sealed class WritePlanner(DocumentIndex index)
             foreach (var item in items)
             {
                 var document = item.DeepClone().AsObject();
+                DocumentValidator.Serialize(_schema, document);
                 Hooks.BeforeValidateInsert(resource, document, this);
                 if (DocumentValidator.ValidateInsert(_schema, document, this) is { } issues)
                 {
@@ -186,6 +187,7 @@ public sealed class WritePlanner(DocumentIndex index)
 
             if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, changes) is { } refusal)
                 return WriteResult.Fail(WriteStatus.Refused, refusal);
+            DocumentValidator.Serialize(_schema, changes);
             Hooks.BeforeValidatePatch(resource, changes);
 
             var merged = stored.DeepClone().AsObject();

@@ -74,10 +74,12 @@ public static class DocumentValidator
     }
 
     /// <summary>
-    /// What Eve's Mongo serializer did to ids before validation: an objectid given as "" becomes null, a hex id
-    /// becomes lowercase (ObjectId round trip). Applies to top-level fields and lists of ids.
+    /// What Eve's Mongo serializers did before validation: an objectid given as "" becomes null and a hex id
+    /// lowercase (ObjectId round trip); integer fields go through Python's int() (1.5 → 1, "12" → 12,
+    /// true → 1) and float fields through float(); a value they cannot convert is left for validation to
+    /// refuse. Applies to top-level fields and to the items of lists.
     /// </summary>
-    public static void NormalizeIds(ResourceSchema schema, JsonObject doc)
+    public static void Serialize(ResourceSchema schema, JsonObject doc)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(doc);
@@ -85,11 +87,52 @@ public static class DocumentValidator
         {
             var field = name == "_id" ? IdField : schema.Field(name);
             if (field is null) continue;
-            if (field.Type == "objectid")
-                doc[name] = NormalizeId(doc[name]);
-            else if (field.Type == "list" && field.Items?.Type == "objectid" && doc[name] is JsonArray list)
+            if (field.Type == "list" && field.Items is { } items && doc[name] is JsonArray list)
+            {
                 for (var i = 0; i < list.Count; i++)
-                    list[i] = NormalizeId(list[i]);
+                    list[i] = SerializeValue(items.Type, list[i]);
+            }
+            else doc[name] = SerializeValue(field.Type, doc[name]);
+        }
+    }
+
+    private static JsonNode? SerializeValue(string type, JsonNode? node) => type switch
+    {
+        "objectid" => NormalizeId(node),
+        "integer" => PythonInt(node),
+        "float" => PythonFloat(node),
+        _ => node?.DeepClone(),
+    };
+
+    private static JsonNode? PythonInt(JsonNode? node)
+    {
+        if (node is not JsonValue v) return node?.DeepClone();
+        switch (v.GetValueKind())
+        {
+            case JsonValueKind.True: return JsonValue.Create(1L);
+            case JsonValueKind.False: return JsonValue.Create(0L);
+            case JsonValueKind.Number when v.TryGetValue<long>(out var whole): return JsonValue.Create(whole);
+            case JsonValueKind.Number when v.TryGetValue<double>(out var real)
+                && double.IsFinite(real) && Math.Abs(real) < 9.2e18:
+                return JsonValue.Create((long)Math.Truncate(real));
+            case JsonValueKind.String when long.TryParse(v.GetValue<string>().Trim(), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out var parsed):
+                return JsonValue.Create(parsed);
+            default: return node.DeepClone();
+        }
+    }
+
+    private static JsonNode? PythonFloat(JsonNode? node)
+    {
+        if (node is not JsonValue v) return node?.DeepClone();
+        switch (v.GetValueKind())
+        {
+            case JsonValueKind.True: return JsonValue.Create(1.0);
+            case JsonValueKind.False: return JsonValue.Create(0.0);
+            case JsonValueKind.String when double.TryParse(v.GetValue<string>().Trim(), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed):
+                return JsonValue.Create(parsed);
+            default: return node.DeepClone();
         }
     }
 

@@ -265,15 +265,43 @@ public class DocumentValidatorTests
     }
 
     [Fact]
-    public void NormalizeIds_lowercases_and_turns_empty_ids_into_null()
+    public void Serialize_lowercases_and_turns_empty_ids_into_null()
     {
         var doc = ValidHost();
         doc["check_command"] = Command.ToUpperInvariant();
         doc["event_handler"] = "";
         doc["users"] = new JsonArray(User.ToUpperInvariant(), "bad");
-        DocumentValidator.NormalizeIds(Host, doc);
+        DocumentValidator.Serialize(Host, doc);
         Assert.Equal(Command, (string?)doc["check_command"]);
         Assert.Null(doc["event_handler"]);
         Assert.True(JsonNode.DeepEquals(new JsonArray(User, "bad"), doc["users"]));
+    }
+
+    [Theory]
+    [InlineData("12", 12L)]
+    [InlineData(" 7 ", 7L)]
+    [InlineData("1.9", null)]
+    [InlineData("abc", null)]
+    public void Serialize_converts_integer_strings_as_python_int_does(string given, long? expected)
+    {
+        var doc = ValidHost();
+        doc["max_check_attempts"] = given;
+        DocumentValidator.Serialize(Host, doc);
+        if (expected is { } number) Assert.Equal(number, (long?)doc["max_check_attempts"]);
+        else Assert.Equal(given, (string?)doc["max_check_attempts"]);
+    }
+
+    [Fact]
+    public void Serialize_truncates_floats_and_booleans_in_integer_fields_and_widens_floats()
+    {
+        var doc = ValidHost();
+        doc["max_check_attempts"] = 2.9;
+        doc["definition_order"] = true;
+        doc["ls_latency"] = "0.5";
+        DocumentValidator.Serialize(Host, doc);
+        Assert.Equal(2L, (long?)doc["max_check_attempts"]);
+        Assert.Equal(1L, (long?)doc["definition_order"]);
+        Assert.Equal(0.5, (double?)doc["ls_latency"]);
+        Assert.Null(Insert(Host, doc));
     }
 }

@@ -83,7 +83,7 @@ public class MalformedDocumentTests
             _ = DocumentValidator.ValidateInsert(schema, (JsonObject)doc.DeepClone(), lookup);
             _ = DocumentValidator.ValidateUpdate(schema, (JsonObject)doc.DeepClone(), (JsonObject)doc.DeepClone(), SomeId, lookup);
             var copy = (JsonObject)doc.DeepClone();
-            DocumentValidator.NormalizeIds(schema, copy);
+            DocumentValidator.Serialize(schema, copy);
             DocumentValidator.ApplyDefaults(schema, copy);
         }
     }
