@@ -61,6 +61,10 @@ internal static class Hooks
 
         if (resource == "user")
             document["token"] = Tokens.New();
+
+        // Eve's user restriction: the document belongs to whoever wrote it.
+        if (Schemas.Find(resource)!.AuthField is { } owner && context.CallerId is { } caller)
+            document[owner] = caller;
     }
 
     public static void AfterInsert(string resource, JsonObject document, IWriteContext context)

@@ -17,6 +17,7 @@ public sealed class WritePlanner(DocumentIndex index)
     {
         CreateDocuments c => new Batch(index, c.Resource, c.CallerId).Create(c),
         PatchDocument p => new Batch(index, p.Resource, null).Patch(p),
+        ReplaceDocument r => new Batch(index, r.Resource, r.CallerId).Replace(r),
         DeleteDocument d => new Batch(index, d.Resource, d.CallerId).Delete(d),
         DeleteAllDocuments a => new Batch(index, a.Resource, a.CallerId).DeleteAll(a),
         _ => WriteResult.Fail(WriteStatus.BadRequest, $"unknown command {command.GetType().Name}"),
@@ -233,6 +234,37 @@ public sealed class WritePlanner(DocumentIndex index)
                     ? DeepMerge(inner, innerPatch)
                     : value?.DeepClone();
             return result;
+        }
+
+        // ---- PUT --------------------------------------------------------------------------
+
+        public WriteResult Replace(ReplaceDocument command)
+        {
+            var stored = Current(resource, command.Id);
+            if (stored is not null)
+            {
+                if (string.IsNullOrWhiteSpace(command.IfMatch))
+                    return WriteResult.Fail(WriteStatus.PreconditionRequired);
+                if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
+                    return WriteResult.Fail(WriteStatus.PreconditionFailed);
+            }
+            JsonObject? document;
+            try { document = JsonNode.Parse(command.Json) as JsonObject; }
+            catch (JsonException) { document = null; }
+            if (document is null)
+                return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
+
+            DocumentValidator.Serialize(_schema, document);
+            if (DocumentValidator.ValidateReplace(_schema, document, command.Id, this) is { } issues)
+                return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(command.Id, null, null, null, issues.ToJsonString(Compact))], []);
+            DocumentValidator.ApplyDefaults(_schema, document);
+            document["_id"] = command.Id;
+            Hooks.OnInsert(resource, document, this);
+            document["_created"] = (string?)stored?["_created"] ?? Now;
+            document["_updated"] = Now;
+            document["_etag"] = ETags.Compute(document);
+            Stage(resource, command.Id, document);
+            return new WriteResult(stored is null ? WriteStatus.Created : WriteStatus.Updated, [Outcome(document)], Changes());
         }
 
         // ---- DELETE -----------------------------------------------------------------------

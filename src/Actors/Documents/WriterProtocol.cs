@@ -22,6 +22,9 @@ public enum PatchMode
 public sealed record PatchDocument(string Resource, string Id, string Json, string? IfMatch, PatchMode Mode = PatchMode.Client)
     : IResourceCommand;
 
+/// <summary>PUT: the whole document replaced; an unknown id creates it (Eve's upsert).</summary>
+public sealed record ReplaceDocument(string Resource, string Id, string Json, string? IfMatch, string? CallerId) : IResourceCommand;
+
 public sealed record DeleteDocument(string Resource, string Id, string? IfMatch, string? CallerId) : IResourceCommand;
 
 /// <summary>DELETE of a collection. <paramref name="OnlyIds"/> narrows it to what the caller may delete.</summary>

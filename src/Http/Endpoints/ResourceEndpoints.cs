@@ -21,37 +21,50 @@ public static class ResourceEndpoints
         eve.MapMethods("/{resource}", ["GET", "HEAD"], GetCollection);
         eve.MapPost("/{resource}", Post);
         eve.MapDelete("/{resource}", DeleteCollection);
-        eve.MapMethods("/{resource}", ["PATCH", "PUT"], (string resource) => Resolve(resource, out _) ?? MethodNotAllowed());
+        eve.MapMethods("/{resource}", ["PATCH", "PUT"], (string resource, HttpRequest request) =>
+            Resolve(resource, request, item: false, out _) ?? MethodNotAllowed());
         eve.MapMethods("/{resource}/{id}", ["GET", "HEAD"], GetItem);
         eve.MapPatch("/{resource}/{id}", Patch);
+        eve.MapPut("/{resource}/{id}", Put);
         eve.MapDelete("/{resource}/{id}", DeleteItem);
-        eve.MapMethods("/{resource}/{id}", ["PUT", "POST"], (string resource) => Resolve(resource, out _) ?? MethodNotAllowed());
+        eve.MapPost("/{resource}/{id}", (string resource, HttpRequest request) =>
+            Resolve(resource, request, item: true, out _) ?? MethodNotAllowed());
         return routes;
     }
 
     private static IResult MethodNotAllowed() =>
         EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage);
 
-    /// <summary>The routable resource's schema, or the 404 to answer.</summary>
-    private static IResult? Resolve(string resource, out ResourceSchema schema)
+    /// <summary>The routable resource's schema, or the 404 or 405 to answer.</summary>
+    private static IResult? Resolve(string resource, HttpRequest request, bool item, out ResourceSchema schema)
     {
         schema = Schemas.Find(resource)!;
-        return schema is null || schema.Internal ? EveResults.NotFound() : null;
+        if (schema is null || schema.Internal) return EveResults.NotFound();
+        var method = HttpMethods.IsHead(request.Method) ? "GET" : request.Method;
+        var allowed = item ? schema.ItemMethods : schema.ResourceMethods;
+        return allowed.Contains(method, StringComparer.OrdinalIgnoreCase) ? null : MethodNotAllowed();
     }
+
+    /// <summary>Eve's user restriction (auth_field): a caller sees and changes only the documents it wrote.</summary>
+    private static bool OwnedByCaller(ResourceSchema schema, JsonObject document, HttpContext http) =>
+        schema.AuthField is not { } owner || (string?)document[owner] == (string?)http.User()["_id"];
 
     // ---- reads ---------------------------------------------------------------------------------
 
-    private static IResult GetCollection(string resource, HttpRequest request, DocumentIndex index, BackendSettings settings)
+    private static IResult GetCollection(string resource, HttpContext http, DocumentIndex index, BackendSettings settings)
     {
-        if (Resolve(resource, out var schema) is { } missing) return missing;
+        var request = http.Request;
+        if (Resolve(resource, request, item: false, out var schema) is { } missing) return missing;
         WhereFilter filter;
         SortSpec? sort;
         Projection? projection;
+        Embedding? embedding;
         try
         {
             filter = WhereFilter.Parse(request.Query["where"]);
             sort = SortSpec.Parse(request.Query["sort"]);
             projection = Projection.Parse(request.Query["projection"]);
+            embedding = Embedding.Parse(request.Query["embedded"], schema);
         }
         catch (QueryException e)
         {
@@ -62,7 +75,7 @@ public static class ResourceEndpoints
 
         var (total, items) = index.Collection(resource).Read(view =>
         {
-            var matches = Candidates(view, filter).Where(filter.Matches);
+            var matches = Candidates(view, filter).Where(d => filter.Matches(d) && OwnedByCaller(schema, d, http));
             if (sort is not null) matches = matches.Order(sort.Comparer);
             var skip = (long)(page - 1) * maxResults;
             var count = 0;
@@ -82,7 +95,7 @@ public static class ResourceEndpoints
             writer.WriteStartObject();
             writer.WriteStartArray("_items");
             foreach (var document in items)
-                EveResults.WriteDocument(writer, projection?.Apply(document) ?? document, w => WriteItemLinks(w, schema, document, self: true));
+                EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w => WriteItemLinks(w, schema, document, self: true));
             writer.WriteEndArray();
             WriteCollectionLinks(writer, resource, request, settings, maxResults, page, total);
             writer.WriteStartObject("_meta");
@@ -112,13 +125,26 @@ public static class ResourceEndpoints
         return best.Select(id => snapshot.Get(id)).OfType<JsonObject>();
     }
 
-    private static IResult GetItem(string resource, string id, HttpRequest request, DocumentIndex index)
+    /// <summary>What the client asked to see of a stored document: embedded relations, then the projection.</summary>
+    private static JsonObject Shape(JsonObject document, Projection? projection, Embedding? embedding, DocumentIndex index)
     {
-        if (Resolve(resource, out var schema) is { } missing) return missing;
-        if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document)
+        var shaped = embedding?.Apply(document, index) ?? document;
+        return projection?.Apply(shaped) ?? shaped;
+    }
+
+    private static IResult GetItem(string resource, string id, HttpContext http, DocumentIndex index)
+    {
+        var request = http.Request;
+        if (Resolve(resource, request, item: true, out var schema) is { } missing) return missing;
+        if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document || !OwnedByCaller(schema, document, http))
             return EveResults.NotFound();
         Projection? projection;
-        try { projection = Projection.Parse(request.Query["projection"]); }
+        Embedding? embedding;
+        try
+        {
+            projection = Projection.Parse(request.Query["projection"]);
+            embedding = Embedding.Parse(request.Query["embedded"], schema);
+        }
         catch (QueryException e) { return EveResults.Error(StatusCodes.Status400BadRequest, e.Message); }
 
         var etag = (string?)document["_etag"];
@@ -127,7 +153,7 @@ public static class ResourceEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
 
         return EveResults.Json(StatusCodes.Status200OK,
-            writer => EveResults.WriteDocument(writer, projection?.Apply(document) ?? document, w =>
+            writer => EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w =>
             {
                 w.WriteStartObject("_links");
                 EveResults.WriteLink(w, "parent", "home", "/");
@@ -181,7 +207,7 @@ public static class ResourceEndpoints
     private static async Task<IResult> Post(string resource, HttpContext http, DocumentWriter writer,
         PasswordHasher hasher, CancellationToken cancellationToken)
     {
-        if (Resolve(resource, out _) is { } missing) return missing;
+        if (Resolve(resource, http.Request, item: false, out _) is { } missing) return missing;
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (resource == "user") HashPasswords(body!, hasher, defaultPassword: true);
@@ -190,10 +216,10 @@ public static class ResourceEndpoints
     }
 
     private static async Task<IResult> Patch(string resource, string id, HttpContext http, DocumentWriter writer,
-        PasswordHasher hasher, CancellationToken cancellationToken)
+        DocumentIndex index, PasswordHasher hasher, CancellationToken cancellationToken)
     {
-        if (Resolve(resource, out _) is { } missing) return missing;
-        if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
+        if (Resolve(resource, http.Request, item: true, out var schema) is { } missing) return missing;
+        if (!Owned(schema, id, http, index)) return EveResults.NotFound();
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
@@ -202,21 +228,46 @@ public static class ResourceEndpoints
         return WriteResponses.ForUpdate(resource, result);
     }
 
-    private static async Task<IResult> DeleteItem(string resource, string id, HttpContext http, DocumentWriter writer,
+    /// <summary>PUT replaces a whole document (only where the original allows it); an unknown id creates it.</summary>
+    private static async Task<IResult> Put(string resource, string id, HttpContext http, DocumentWriter writer,
         CancellationToken cancellationToken)
     {
-        if (Resolve(resource, out _) is { } missing) return missing;
+        if (Resolve(resource, http.Request, item: true, out _) is { } missing) return missing;
         if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
+        var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
+        if (error is not null) return error;
+        if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
+        // Not filtered by owner, as the original: whoever knows the id and ETag may replace it.
+        var result = await writer.SendAsync(
+            new ReplaceDocument(resource, id, body.ToJsonString(), IfMatch(http.Request), (string?)http.User()["_id"]), cancellationToken);
+        return result.Status == WriteStatus.Created
+            ? WriteResponses.ForCreate(resource, result)
+            : WriteResponses.ForUpdate(resource, result);
+    }
+
+    /// <summary>A well-formed id of a document the caller may change (or one that does not exist: the writer says 404).</summary>
+    private static bool Owned(ResourceSchema schema, string id, HttpContext http, DocumentIndex index) =>
+        DocumentIds.IsValid(id)
+        && (index.Collection(schema.Name).Get(id) is not { } document || OwnedByCaller(schema, document, http));
+
+    private static async Task<IResult> DeleteItem(string resource, string id, HttpContext http, DocumentWriter writer,
+        DocumentIndex index, CancellationToken cancellationToken)
+    {
+        if (Resolve(resource, http.Request, item: true, out var schema) is { } missing) return missing;
+        if (!Owned(schema, id, http, index)) return EveResults.NotFound();
         var result = await writer.SendAsync(
             new DeleteDocument(resource, id, IfMatch(http.Request), (string?)http.User()["_id"]), cancellationToken);
         return WriteResponses.ForDelete(result);
     }
 
     private static async Task<IResult> DeleteCollection(string resource, HttpContext http, DocumentWriter writer,
-        CancellationToken cancellationToken)
+        DocumentIndex index, CancellationToken cancellationToken)
     {
-        if (Resolve(resource, out _) is { } missing) return missing;
-        var result = await writer.SendAsync(new DeleteAllDocuments(resource, (string?)http.User()["_id"]), cancellationToken);
+        if (Resolve(resource, http.Request, item: false, out var schema) is { } missing) return missing;
+        var only = schema.AuthField is null
+            ? null
+            : index.Collection(resource).Read(view => view.All().Where(d => OwnedByCaller(schema, d, http)).Select(d => (string)d["_id"]!).ToList());
+        var result = await writer.SendAsync(new DeleteAllDocuments(resource, (string?)http.User()["_id"], only), cancellationToken);
         return WriteResponses.ForDelete(result);
     }
 
