@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Alignak.Actors.Query;
+
+/// <summary>
+/// A compiled <c>where</c> clause (API.md 3.3): a Mongo query document, or Eve's Python-expression fallback,
+/// validated and compiled once, then evaluated against in-memory documents without re-parsing.
+/// </summary>
+/// <remarks>
+/// Semantics follow MongoDB as reached through Eve 0.7: implicit equality (also array membership), comparison
+/// operators within one type bracket, strings byte-wise, <c>{"f": null}</c> matching missing fields, dotted paths
+/// through embedded objects and arrays. Before matching, query strings parsing as RFC 1123 become dates (compared
+/// with document strings parsed as dates) and 24-hex strings are ObjectIds (compared as lower-case strings, the form
+/// ids are stored in). Instances are immutable and thread-safe.
+/// </remarks>
+public sealed class WhereFilter
+{
+    private readonly Matcher _root;
+
+    private WhereFilter(Matcher root, IReadOnlyList<(string Field, JsonNode? Value)> equalities)
+    {
+        _root = root;
+        TopLevelEqualities = equalities;
+    }
+
+    /// <summary>The filter matching every document.</summary>
+    public static WhereFilter All { get; } = new(ConstMatcher.True, []);
+
+    /// <summary>True when the filter matches every document (no constraint).</summary>
+    public bool MatchesAll => _root is ConstMatcher { Value: true };
+
+    /// <summary>
+    /// Plain equality constraints every matching document satisfies: scalar (string, number, boolean) values given
+    /// at the top level or inside a top-level <c>$and</c>, after coercion (24-hex ids lower-cased; dates and nulls are
+    /// not listed). As in Mongo, a constraint is also met when the field is an array containing the value, so an
+    /// index over array fields must index each element. Candidates must still go through <see cref="Matches"/>.
+    /// </summary>
+    public IReadOnlyList<(string Field, JsonNode? Value)> TopLevelEqualities { get; }
+
+    /// <summary>
+    /// Parses a <c>where</c> parameter. Null or empty matches everything. Throws <see cref="QueryException"/> for
+    /// anything Eve answers with a 400: unparsable input ("Unable to parse `where` clause"), <c>$where</c>,
+    /// unknown operators, malformed operator arguments or an invalid regular expression.
+    /// </summary>
+    public static WhereFilter Parse(string? where)
+    {
+        if (string.IsNullOrEmpty(where))
+        {
+            return All;
+        }
+
+        if (!QueryJson.IsWellFormedUtf16(where))
+        {
+            throw new QueryException(QueryException.UnparsableWhere);
+        }
+
+        JsonDocument? document = null;
+        try
+        {
+            try
+            {
+                document = JsonDocument.Parse(where, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException)
+            {
+                document = null;
+            }
+
+            if (document is not null && document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return Compile(document.RootElement);
+            }
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+
+        // Not a JSON object: Eve gives its Python-expression parser a shot.
+        JsonObject parsed;
+        try
+        {
+            parsed = PythonWhereParser.Parse(where);
+        }
+        catch (Exception e) when (e is PySyntaxException or OverflowException or FormatException or ArgumentException)
+        {
+            throw new QueryException(QueryException.UnparsableWhere, e);
+        }
+
+        using var fromPython = JsonDocument.Parse(parsed.ToJsonString());
+        return Compile(fromPython.RootElement);
+    }
+
+    private static WhereFilter Compile(JsonElement root)
+    {
+        var compiler = new WhereCompiler();
+        try
+        {
+            var matcher = compiler.CompileRoot(root);
+            return new WhereFilter(matcher, compiler.Equalities.ToArray());
+        }
+        catch (InvalidOperationException e)
+        {
+            // A JsonElement accessor on an unexpected kind: a malformed operator argument.
+            throw new QueryException(QueryException.UnparsableWhere, e);
+        }
+    }
+
+    /// <summary>Whether the document satisfies the filter.</summary>
+    public bool Matches(JsonObject doc) => _root.Match(doc);
+
+    /// <summary>The conjunction of both filters (e.g. the client's <c>where</c> and the rights filter).</summary>
+    public WhereFilter And(WhereFilter other)
+    {
+        if (other.MatchesAll)
+        {
+            return this;
+        }
+
+        if (MatchesAll)
+        {
+            return other;
+        }
+
+        return new WhereFilter(new AndMatcher([_root, other._root]), [.. TopLevelEqualities, .. other.TopLevelEqualities]);
+    }
+}
