@@ -105,6 +105,8 @@ public sealed class ResourceCollection(string resource)
             return;
         }
         var document = JsonNode.Parse(change.Json)!.AsObject();
+        // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
+        _ = document.Count;
         _items[change.Id] = new Entry(document, change.Revision);
         Index(change.Id, document);
     }

@@ -76,7 +76,7 @@ public static class ResourceEndpoints
         var (total, items) = index.Collection(resource).Read(view =>
         {
             var matches = Candidates(view, filter).Where(d => filter.Matches(d) && OwnedByCaller(schema, d, http));
-            if (sort is not null) matches = matches.Order(sort.Comparer);
+            if (sort is not null) matches = sort.Sort(matches);
             var skip = (long)(page - 1) * maxResults;
             var count = 0;
             var pageItems = new List<JsonObject>(Math.Min(maxResults, 1024));
