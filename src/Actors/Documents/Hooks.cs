@@ -94,8 +94,12 @@ internal static class Hooks
     }
 
     /// <summary>Fields a client may not PATCH: the original's plain-text 412 refusals.</summary>
-    public static string? RefusePatch(string resource, JsonObject changes)
+    public static string? RefusePatch(string resource, JsonObject stored, JsonObject changes)
     {
+        // Defaults are protected by name; a renamed default would lose its protection.
+        if (DefaultElements.IsProtected(resource, stored) && changes.ContainsKey("name")
+            && !JsonNode.DeepEquals(changes["name"], stored["name"]))
+            return "This item is a default item and its name cannot be changed";
         if (resource == "realm")
             foreach (var field in RealmTreeFields)
                 if (changes.ContainsKey(field)) return $"Updating {field} is forbidden";

@@ -186,7 +186,7 @@ public sealed class WritePlanner(DocumentIndex index)
             if (changes is null)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
 
-            if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, changes) is { } refusal)
+            if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, stored, changes) is { } refusal)
                 return WriteResult.Fail(WriteStatus.Refused, refusal);
             DocumentValidator.Serialize(_schema, changes);
             Hooks.BeforeValidatePatch(resource, changes);

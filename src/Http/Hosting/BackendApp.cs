@@ -20,6 +20,7 @@ public static class BackendApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls($"http://{settings.ListenAddress}:{settings.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodySize);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         if (!settings.Debug) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -64,6 +65,8 @@ public static class BackendApp
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var result = error switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => EveResults.Error(
+                StatusCodes.Status413PayloadTooLarge, "The data value transmitted exceeds the capacity limit."),
             BadHttpRequestException bad => EveResults.Error(bad.StatusCode, RequestBody.BadRequestMessage),
             AskTimeoutException or TaskCanceledException => EveResults.Error(StatusCodes.Status503ServiceUnavailable,
                 "The backend did not answer in time; the request may not have been applied"),

@@ -38,6 +38,7 @@ public sealed class BackendSettings
     public string ClusterHost { get; set; } = "127.0.0.1";
     public int ClusterPort { get; set; }
     public IReadOnlyList<string> ClusterSeedNodes { get; set; } = [];
+    public long MaxRequestBodySize { get; set; } = 16 * 1024 * 1024;
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
 
     /// <summary>Where the settings came from, for the start-up log.</summary>
