@@ -192,7 +192,7 @@ public static class ResourceEndpoints
         var lastPage = total == 0 ? 1 : (total + maxResults - 1) / maxResults;
         writer.WriteStartObject("_links");
         EveResults.WriteLink(writer, "parent", "home", "/");
-        EveResults.WriteLink(writer, "self", resource, Href(page == 1 ? 1 : page).Replace("&page=1", ""));
+        EveResults.WriteLink(writer, "self", resource, Href(page));
         if (page < lastPage)
         {
             EveResults.WriteLink(writer, "next", "next page", Href(page + 1));

@@ -17,11 +17,13 @@ public static class RequestBody
             try
             {
                 var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                return body is null
-                    ? (null, EveResults.Error(StatusCodes.Status400BadRequest, BadRequestMessage))
-                    : (body, null);
+                if (body is null) return (null, EveResults.Error(StatusCodes.Status400BadRequest, BadRequestMessage));
+                // Reading every value now turns text that JSON allows but .NET cannot hold (a lone
+                // surrogate escape) into a 400 here rather than an error deep in a write.
+                _ = body.ToJsonString();
+                return (body, null);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
             {
                 return (null, EveResults.Error(StatusCodes.Status400BadRequest, BadRequestMessage));
             }
