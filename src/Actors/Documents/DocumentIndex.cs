@@ -13,7 +13,7 @@ public sealed class DocumentIndex
 
     /// <summary>Fields kept in a value → ids lookup, because clients and hooks filter on them most.</summary>
     public static readonly IReadOnlySet<string> IndexedFields =
-        new HashSet<string>(StringComparer.Ordinal) { "name", "token", "_realm", "_parent", "host", "user" };
+        new HashSet<string>(StringComparer.Ordinal) { "name", "token", "_realm", "_parent", "host", "user", "ls_state" };
 
     public ResourceCollection Collection(string resource)
     {
@@ -38,6 +38,9 @@ public sealed class ResourceCollection(string resource)
     private readonly SortedList<string, Entry> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _lookups = new(StringComparer.Ordinal);
+
+    /// <summary>Document orders by one field, computed by a read and kept until a write changes that field.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject[]> _orders = new(StringComparer.Ordinal);
 
     public string Resource { get; } = resource;
 
@@ -98,6 +101,8 @@ public sealed class ResourceCollection(string resource)
         if (_deleted.TryGetValue(change.Id, out var deletedAt) && deletedAt >= change.Revision) return;
 
         if (known) Unindex(change.Id, current.Document);
+        // An insert or a delete changes every order; an update only those of the fields it changes (below).
+        if (!known || change.Json is null) _orders.Clear();
         if (change.Json is null)
         {
             _items.Remove(change.Id);
@@ -109,7 +114,11 @@ public sealed class ResourceCollection(string resource)
         _ = document.Count;
         _items[change.Id] = new Entry(document, change.Revision);
         Index(change.Id, document);
+        if (known)
+            foreach (var field in _orders.Keys)
+                if (!JsonNode.DeepEquals(current.Document[field], document[field])) _orders.TryRemove(field, out _);
     }
+
 
     private void Index(string id, JsonObject document)
     {
@@ -156,6 +165,16 @@ public sealed class ResourceCollection(string resource)
         {
             var items = _owner._items;
             for (var i = 0; i < items.Count; i++) yield return items.GetValueAtIndex(i).Document;
+        }
+
+        /// <summary>
+        /// Every document ordered by <paramref name="field"/> (ascending, as <paramref name="sort"/> orders them),
+        /// computed once and reused until a write changes that field.
+        /// </summary>
+        public IReadOnlyList<JsonObject> OrderedBy(string field, Func<IEnumerable<JsonObject>, List<JsonObject>> sort)
+        {
+            var view = this;
+            return _owner._orders.GetOrAdd(field, _ => sort(view.All()).ToArray());
         }
 
         /// <summary>Null when the field has no lookup; an empty set when nothing has that value.</summary>

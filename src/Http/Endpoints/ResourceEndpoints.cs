@@ -73,20 +73,8 @@ public static class ResourceEndpoints
         var (maxResults, page) = Paging.Resolve(request.Query["max_results"], request.Query["page"],
             settings.PaginationDefault, settings.PaginationLimit);
 
-        var (total, items) = index.Collection(resource).Read(view =>
-        {
-            var matches = Candidates(view, filter).Where(d => filter.Matches(d) && OwnedByCaller(schema, d, http));
-            if (sort is not null) matches = sort.Sort(matches);
-            var skip = (long)(page - 1) * maxResults;
-            var count = 0;
-            var pageItems = new List<JsonObject>(Math.Min(maxResults, 1024));
-            foreach (var document in matches)
-            {
-                if (count >= skip && pageItems.Count < maxResults) pageItems.Add(document);
-                count++;
-            }
-            return (count, pageItems);
-        });
+        var owned = schema.AuthField is null ? null : (Func<JsonObject, bool>)(d => OwnedByCaller(schema, d, http));
+        var (total, items) = index.Collection(resource).Read(view => Page(view, filter, owned, sort, maxResults, page));
 
         var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
             .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -111,8 +99,50 @@ public static class ResourceEndpoints
         });
     }
 
-    /// <summary>Narrows a scan with the smallest indexed equality of the filter.</summary>
-    private static IEnumerable<JsonObject> Candidates(ResourceCollection.View view, WhereFilter filter)
+    /// <summary>
+    /// One page and the total. Without a filter the page is read by position; an indexed equality narrows
+    /// the scan; a sort on one field over a whole collection uses the index's cached order.
+    /// </summary>
+    private static (int Total, List<JsonObject> Items) Page(ResourceCollection.View view, WhereFilter filter,
+        Func<JsonObject, bool>? owned, SortSpec? sort, int maxResults, int page)
+    {
+        var skip = (long)(page - 1) * maxResults;
+        var narrowed = Narrowed(view, filter);
+        if (narrowed is null && owned is null && filter.MatchesAll)
+        {
+            IReadOnlyList<JsonObject> ordered = sort is null ? new PositionList(view)
+                : sort.Fields.Count == 1 ? view.OrderedBy(sort.Fields[0].Field, d => SortSpec.Parse(sort.Fields[0].Field)!.Sort(d))
+                : sort.Sort(view.All());
+            var descending = sort is { Fields.Count: 1 } && sort.Fields[0].Descending;
+            var slice = new List<JsonObject>();
+            for (var i = skip; i < Math.Min(ordered.Count, skip + maxResults); i++)
+                slice.Add(ordered[descending ? ordered.Count - 1 - (int)i : (int)i]);
+            return (ordered.Count, slice);
+        }
+
+        var matches = (narrowed ?? view.All()).Where(d => filter.Matches(d) && (owned is null || owned(d)));
+        if (sort is not null) matches = sort.Sort(matches);
+        var count = 0;
+        var items = new List<JsonObject>(Math.Min(maxResults, 1024));
+        foreach (var document in matches)
+        {
+            if (count >= skip && items.Count < maxResults) items.Add(document);
+            count++;
+        }
+        return (count, items);
+    }
+
+    /// <summary>The collection in id order, read by position.</summary>
+    private sealed class PositionList(ResourceCollection.View view) : IReadOnlyList<JsonObject>
+    {
+        public JsonObject this[int index] => view.At(index);
+        public int Count => view.Count;
+        public IEnumerator<JsonObject> GetEnumerator() => view.All().GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>Narrows a scan with the smallest indexed equality of the filter; null when none applies.</summary>
+    private static IEnumerable<JsonObject>? Narrowed(ResourceCollection.View view, WhereFilter filter)
     {
         IReadOnlyCollection<string>? best = null;
         foreach (var (field, value) in filter.TopLevelEqualities)
@@ -120,7 +150,7 @@ public static class ResourceEndpoints
             if (value is not JsonValue v || !v.TryGetValue<string>(out var text)) continue;
             if (view.IdsWhere(field, text) is { } ids && (best is null || ids.Count < best.Count)) best = ids;
         }
-        if (best is null) return view.All();
+        if (best is null) return null;
         var snapshot = view;
         return best.Select(id => snapshot.Get(id)).OfType<JsonObject>();
     }

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
+using Alignak.Http.Hosting;
+using Alignak.Http.Settings;
+using Alignak.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+// Configuration-read benchmark (issue 3): loads hosts and services through the REST API on a real
+// server (Kestrel on 127.0.0.1, SQLite or PostgreSQL), then times the queries clients make most.
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [hosts=10000] [services=100000]
+//        [provider=sqlite|postgresql] [database=<connection string>] [runs=200]
+var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
+var hosts = Option("hosts", 10_000);
+var services = Option("services", 100_000);
+var runs = Option("runs", 200);
+var provider = options.GetValueOrDefault("provider", "sqlite") == "postgresql" ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+var folder = Directory.CreateTempSubdirectory("alignak-bench-").FullName;
+var connection = options.GetValueOrDefault("database", $"Data Source={Path.Combine(folder, "bench.db")}");
+
+var settings = new BackendSettings
+{
+    Host = "127.0.0.1", Port = 0, DatabaseProvider = provider, Database = connection,
+    PaginationLimit = 5000, PasswordHashIterations = 1000,
+};
+var app = BackendApp.Build(settings, []);
+await app.StartAsync();
+var index = app.Services.GetRequiredService<DocumentIndex>();
+using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
+var token = (string)(await (await http.PostAsJsonAsync("/login", new { username = "admin", password = "admin" }))
+    .Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(token + ":")));
+
+async Task<JsonNode> Get(string path)
+{
+    using var response = await http.GetAsync(path);
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
+}
+async Task<JsonNode> Post(string path, JsonNode body)
+{
+    using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text[..Math.Min(500, text.Length)]}");
+    return JsonNode.Parse(text)!;
+}
+
+var realm = (string)(await Get("/realm?where=" + Uri.EscapeDataString("""{"name":"All"}""")))["_items"]![0]!["_id"]!;
+GC.Collect();
+var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+// Load: bulk POSTs of 1000 items, as alignak-backend-import does in batches.
+const int Batch = 1000;
+var states = new[] { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+var hostIds = new List<string>(hosts);
+var clock = Stopwatch.StartNew();
+for (var start = 0; start < hosts; start += Batch)
+{
+    var batch = new JsonArray(Enumerable.Range(start, Math.Min(Batch, hosts - start))
+        .Select(i => (JsonNode)new JsonObject { ["name"] = $"host-{i:D6}", ["_realm"] = realm, ["address"] = "127.0.0.1" }).ToArray());
+    var result = await Post("/host", batch);
+    hostIds.AddRange(result["_items"]!.AsArray().Select(r => (string)r!["_id"]!));
+}
+var hostSeconds = clock.Elapsed.TotalSeconds;
+clock.Restart();
+var perHost = Math.Max(1, services / Math.Max(1, hosts));
+for (var start = 0; start < services; start += Batch)
+{
+    var batch = new JsonArray(Enumerable.Range(start, Math.Min(Batch, services - start)).Select(i => (JsonNode)new JsonObject
+    {
+        ["name"] = $"svc-{i % perHost:D3}-{i:D6}",
+        ["host"] = hostIds[i / perHost % hostIds.Count],
+        ["_realm"] = realm,
+        ["ls_state"] = states[i % 20 == 0 ? 2 : i % 7 == 0 ? 1 : 0],
+    }).ToArray());
+    await Post("/service", batch);
+}
+var serviceSeconds = clock.Elapsed.TotalSeconds;
+GC.Collect();
+var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+var workingSet = Process.GetCurrentProcess().WorkingSet64;
+
+Console.WriteLine($"load: {hosts} hosts in {hostSeconds:F1} s ({hosts / hostSeconds:F0}/s), {services} services in {serviceSeconds:F1} s ({services / serviceSeconds:F0}/s), bulk POSTs of {Batch}, {provider}");
+Console.WriteLine($"memory: managed heap +{(heapAfter - heapBefore) / 1048576.0:F0} MiB for the load = {(heapAfter - heapBefore) / (double)(hosts + services) / 1024:F1} KiB per document; working set {workingSet / 1048576.0:F0} MiB");
+
+var middleHost = hostIds[hostIds.Count / 2];
+var queries = new (string Name, string Path)[]
+{
+    ("state+realm filter, 50 per page", "/service?max_results=50&where=" + Uri.EscapeDataString($$"""{"ls_state":"CRITICAL","_realm":"{{realm}}"}""")),
+    ("sort on name, first page", "/service?max_results=50&sort=name"),
+    ("services of one host", "/service?where=" + Uri.EscapeDataString($$"""{"host":"{{middleHost}}"}""")),
+    ("deep page (page 1500 of 50)", "/service?max_results=50&page=1500"),
+    ("host by name", "/host?where=" + Uri.EscapeDataString("""{"name":"host-005000"}""")),
+    ("regex on name, 50 per page", "/service?max_results=50&where=" + Uri.EscapeDataString("""{"name":{"$regex":"^svc-003-"}}""")),
+};
+foreach (var (name, path) in queries)
+{
+    for (var i = 0; i < 5; i++) await Get(path); // warm-up
+    var timings = new List<double>(runs);
+    long total = 0;
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var body = await Get(path);
+        timings.Add(watch.Elapsed.TotalMilliseconds);
+        total = (long?)body["_meta"]?["total"] ?? 0;
+    }
+    timings.Sort();
+    Console.WriteLine($"{name}: p50 {timings[runs / 2]:F2} ms, p90 {timings[runs * 9 / 10]:F2} ms, p99 {timings[Math.Min(runs - 1, runs * 99 / 100)]:F2} ms (total {total}, {runs} runs, HTTP on loopback)");
+}
+Console.WriteLine($"index: {index.Collection("service").Count} services, {index.Collection("host").Count} hosts");
+
+await app.StopAsync();
+await app.DisposeAsync();
+if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
