@@ -36,6 +36,8 @@ public sealed class ResourceCollection(string resource)
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
     private readonly SortedList<string, Entry> _items = new(StringComparer.Ordinal);
+    // The same entries by id, for constant-time lookups (the sorted list keeps order and positions).
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _lookups = new(StringComparer.Ordinal);
 
@@ -59,7 +61,7 @@ public sealed class ResourceCollection(string resource)
     public JsonObject? Get(string id)
     {
         _lock.EnterReadLock();
-        try { return _items.TryGetValue(id, out var entry) ? entry.Document : null; }
+        try { return _byId.TryGetValue(id, out var entry) ? entry.Document : null; }
         finally { _lock.ExitReadLock(); }
     }
 
@@ -96,7 +98,7 @@ public sealed class ResourceCollection(string resource)
 
     private void ApplyOne(DocumentChange change)
     {
-        var known = _items.TryGetValue(change.Id, out var current);
+        var known = _byId.TryGetValue(change.Id, out var current);
         if (known && current.Revision >= change.Revision) return;
         if (_deleted.TryGetValue(change.Id, out var deletedAt) && deletedAt >= change.Revision) return;
 
@@ -106,13 +108,14 @@ public sealed class ResourceCollection(string resource)
         if (change.Json is null)
         {
             _items.Remove(change.Id);
+            _byId.Remove(change.Id);
             _deleted[change.Id] = change.Revision;
             return;
         }
         var document = JsonNode.Parse(change.Json)!.AsObject();
         // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
         _ = document.Count;
-        _items[change.Id] = new Entry(document, change.Revision);
+        _items[change.Id] = _byId[change.Id] = new Entry(document, change.Revision);
         Index(change.Id, document);
         if (known)
             foreach (var field in _orders.Keys)
@@ -159,7 +162,7 @@ public sealed class ResourceCollection(string resource)
         public int Count => _owner._items.Count;
         public JsonObject At(int position) => _owner._items.GetValueAtIndex(position).Document;
         public string IdAt(int position) => _owner._items.GetKeyAtIndex(position);
-        public JsonObject? Get(string id) => _owner._items.TryGetValue(id, out var e) ? e.Document : null;
+        public JsonObject? Get(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Document : null;
 
         public IEnumerable<JsonObject> All()
         {
