@@ -41,6 +41,25 @@ internal static class Hooks
                 if (document[period] is null) document[period] = (string)never["_id"]!;
     }
 
+    /// <summary>A plain-text 412 refusal of an insert, after validation; null to accept it.</summary>
+    public static string? RefuseInsert(string resource, JsonObject document, IWriteContext context)
+    {
+        // One time-series database per Grafana in a realm (and its sub-realms), as the original checks.
+        if (resource is not ("graphite" or "influxdb") || (string?)document["grafana"] is not { } grafana) return null;
+        var realm = (string?)document["_realm"];
+        var parents = realm is null ? [] : Ids(context.Find("realm", realm)?["_tree_parents"]);
+        foreach (var kind in new[] { "graphite", "influxdb" })
+            foreach (var id in context.IdsWhere(kind, "_realm", realm ?? ""))
+                if ((string?)context.Find(kind, id)?["grafana"] == grafana)
+                    return "A timeserie is yet attached to grafana in this realm";
+        foreach (var kind in new[] { "graphite", "influxdb" })
+            foreach (var parent in parents)
+                foreach (var id in context.IdsWhere(kind, "_realm", parent))
+                    if (context.Find(kind, id) is { } other && (string?)other["grafana"] == grafana && (bool?)other["_sub_realm"] == true)
+                        return "A timeserie is yet attached to grafana in parent realm";
+        return null;
+    }
+
     /// <summary>At insert, after validation and defaults: computed fields.</summary>
     public static void OnInsert(string resource, JsonObject document, IWriteContext context)
     {

@@ -128,6 +128,8 @@ public sealed class WritePlanner(DocumentIndex index)
                     continue;
                 }
                 DocumentValidator.ApplyDefaults(_schema, document);
+                if (Hooks.RefuseInsert(resource, document, this) is { } refusal)
+                    return WriteResult.Fail(WriteStatus.Refused, refusal);
                 var id = DocumentIds.NewId(_now);
                 document["_id"] = id;
                 Hooks.OnInsert(resource, document, this);

@@ -181,6 +181,9 @@ public static class ResourceEndpoints
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
         if (etag is not null && ifNoneMatch.Length > 0 && ETags.Normalize(ifNoneMatch) == etag)
             return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (ifNoneMatch.Length == 0 && Rfc1123.TryParse(request.Headers.IfModifiedSince.ToString(), out var since)
+            && Rfc1123.TryParse((string?)document["_updated"], out var updated) && updated <= since)
+            return Results.StatusCode(StatusCodes.Status304NotModified);
 
         return EveResults.Json(StatusCodes.Status200OK,
             writer => EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w =>

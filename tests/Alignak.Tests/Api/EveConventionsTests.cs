@@ -74,6 +74,10 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
         conditional.Headers.TryAddWithoutValidation("If-None-Match", $"\"{realm["_etag"]}\"");
         using var notModified = await Admin.Http.SendAsync(conditional);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        using var since = new HttpRequestMessage(HttpMethod.Get, $"/realm/{fixture.RealmAll}");
+        since.Headers.TryAddWithoutValidation("If-Modified-Since", (string)realm["_updated"]!);
+        using var notModifiedSince = await Admin.Http.SendAsync(since);
+        Assert.Equal(HttpStatusCode.NotModified, notModifiedSince.StatusCode);
         Assert.Equal("home", (string?)realm["_links"]!["parent"]!["title"]);
         Assert.Equal("realm", (string?)realm["_links"]!["collection"]!["href"]);
     }
@@ -172,6 +176,25 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
         var (_, item) = await Admin.GetAsync($"/host/{host["_id"]}?embedded=" + Uri.EscapeDataString("""{"check_command":1,"_realm":1}"""));
         Assert.Equal("_internal_host_up", (string?)item!["check_command"]!["name"]);
         Assert.Equal("All", (string?)item["_realm"]!["name"]);
+    }
+
+    [Fact]
+    public async Task Only_one_time_series_database_per_grafana_in_a_realm()
+    {
+        var grafana = await fixture.CreateAsync("grafana", new JsonObject { ["name"] = "tsdb-grafana", ["address"] = "127.0.0.1", ["apikey"] = "k", ["_realm"] = fixture.RealmAll });
+        await fixture.CreateAsync("graphite", new JsonObject
+        {
+            ["name"] = "tsdb-graphite", ["carbon_address"] = "127.0.0.1", ["graphite_address"] = "127.0.0.1",
+            ["_realm"] = fixture.RealmAll, ["grafana"] = (string)grafana["_id"]!,
+        });
+        var (status, text) = await Admin.PostAsync("/influxdb", new JsonObject
+        {
+            ["name"] = "tsdb-influx", ["address"] = "127.0.0.1", ["database"] = "d", ["login"] = "l", ["password"] = "p",
+            ["_realm"] = fixture.RealmAll, ["grafana"] = (string)grafana["_id"]!,
+        });
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal("A timeserie is yet attached to grafana in this realm", (string?)text);
+        Assert.Null(await Admin.FindAsync("influxdb", "tsdb-influx"));
     }
 
     [Fact]
