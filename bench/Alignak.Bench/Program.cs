@@ -92,6 +92,8 @@ var queries = new (string Name, string Path)[]
 {
     ("state+realm filter, 50 per page", "/service?max_results=50&where=" + Uri.EscapeDataString($$"""{"ls_state":"CRITICAL","_realm":"{{realm}}"}""")),
     ("state+realm filter, 1 per page (filter cost without rendering)", "/service?max_results=1&where=" + Uri.EscapeDataString($$"""{"ls_state":"CRITICAL","_realm":"{{realm}}"}""")),
+    ("state only, 1 per page", "/service?max_results=1&where=" + Uri.EscapeDataString("""{"ls_state":"CRITICAL"}""")),
+    ("no filter, 1 per page", "/service?max_results=1"),
     ("sort on name, first page", "/service?max_results=50&sort=name"),
     ("services of one host", "/service?where=" + Uri.EscapeDataString($$"""{"host":"{{middleHost}}"}""")),
     ("deep page (page 1500 of 50)", "/service?max_results=50&page=1500"),

@@ -39,7 +39,7 @@ public sealed class ResourceCollection(string resource)
     // The same entries by id, for constant-time lookups (the sorted list keeps order and positions).
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _lookups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, IdSet>> _lookups = new(StringComparer.Ordinal);
 
     /// <summary>Document orders by one field, computed by a read and kept until a write changes that field.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject[]> _orders = new(StringComparer.Ordinal);
@@ -129,9 +129,9 @@ public sealed class ResourceCollection(string resource)
         {
             if (LookupKey(document, field) is not { } key) continue;
             if (!_lookups.TryGetValue(field, out var byValue))
-                _lookups[field] = byValue = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+                _lookups[field] = byValue = new Dictionary<string, IdSet>(StringComparer.Ordinal);
             if (!byValue.TryGetValue(key, out var ids))
-                byValue[key] = ids = new SortedSet<string>(StringComparer.Ordinal);
+                byValue[key] = ids = new IdSet();
             ids.Add(id);
         }
     }
@@ -181,12 +181,41 @@ public sealed class ResourceCollection(string resource)
         }
 
         /// <summary>Null when the field has no lookup; an empty set when nothing has that value.</summary>
-        public IReadOnlyCollection<string>? IdsWhere(string field, string value)
+        public IdSet? IdsWhere(string field, string value)
         {
             if (!DocumentIndex.IndexedFields.Contains(field)) return null;
             return _owner._lookups.TryGetValue(field, out var byValue) && byValue.TryGetValue(value, out var ids)
                 ? ids
-                : Array.Empty<string>();
+                : IdSet.Empty;
         }
     }
+}
+
+/// <summary>The ids having one value of an indexed field: in id (insertion) order, with constant-time membership.</summary>
+public sealed class IdSet : IReadOnlyCollection<string>
+{
+    public static readonly IdSet Empty = new();
+
+    private readonly SortedSet<string> _ordered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _members = new(StringComparer.Ordinal);
+
+    public int Count => _ordered.Count;
+
+    public bool Contains(string id) => _members.Contains(id);
+
+    internal void Add(string id)
+    {
+        _ordered.Add(id);
+        _members.Add(id);
+    }
+
+    internal void Remove(string id)
+    {
+        _ordered.Remove(id);
+        _members.Remove(id);
+    }
+
+    public IEnumerator<string> GetEnumerator() => _ordered.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

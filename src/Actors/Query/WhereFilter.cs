@@ -18,10 +18,11 @@ public sealed class WhereFilter
 {
     private readonly Matcher _root;
 
-    private WhereFilter(Matcher root, IReadOnlyList<(string Field, JsonNode? Value)> equalities)
+    private WhereFilter(Matcher root, IReadOnlyList<(string Field, JsonNode? Value)> equalities, bool equalitiesOnly = false)
     {
         _root = root;
         TopLevelEqualities = equalities;
+        EqualitiesOnly = equalitiesOnly;
     }
 
     /// <summary>The filter matching every document.</summary>
@@ -37,6 +38,12 @@ public sealed class WhereFilter
     /// index over array fields must index each element. Candidates must still go through <see cref="Matches"/>.
     /// </summary>
     public IReadOnlyList<(string Field, JsonNode? Value)> TopLevelEqualities { get; }
+
+    /// <summary>
+    /// True when <see cref="TopLevelEqualities"/> is the whole filter (a flat object of scalar values), so an index
+    /// holding those fields' scalar values answers it without <see cref="Matches"/>.
+    /// </summary>
+    public bool EqualitiesOnly { get; }
 
     /// <summary>
     /// Parses a <c>where</c> parameter. Null or empty matches everything. Throws <see cref="QueryException"/> for
@@ -98,7 +105,11 @@ public sealed class WhereFilter
         try
         {
             var matcher = compiler.CompileRoot(root);
-            return new WhereFilter(matcher, compiler.Equalities.ToArray());
+            var equalities = compiler.Equalities.ToArray();
+            var flat = root.EnumerateObject().All(p => !p.Name.StartsWith('$') && !p.Name.Contains('.')
+                && p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False);
+            var count = root.EnumerateObject().Count();
+            return new WhereFilter(matcher, equalities, flat && count > 0 && equalities.Length == count);
         }
         catch (InvalidOperationException e)
         {

@@ -107,6 +107,11 @@ public static class ResourceEndpoints
         Func<JsonObject, bool>? owned, SortSpec? sort, int maxResults, int page)
     {
         var skip = (long)(page - 1) * maxResults;
+        if (owned is null && IndexedOnly(view, filter) is { } answered)
+        {
+            var sorted = sort is null ? answered : sort.Sort(answered);
+            return (sorted.Count, sorted.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList());
+        }
         var narrowed = Narrowed(view, filter);
         if (narrowed is null && owned is null && filter.MatchesAll)
         {
@@ -139,6 +144,28 @@ public static class ResourceEndpoints
         public int Count => view.Count;
         public IEnumerator<JsonObject> GetEnumerator() => view.All().GetEnumerator();
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// A filter made only of equalities on indexed fields is answered from the lookups alone: the smallest
+    /// set in id order, kept where every other set has the id. Null when the filter needs a scan.
+    /// </summary>
+    private static List<JsonObject>? IndexedOnly(ResourceCollection.View view, WhereFilter filter)
+    {
+        if (!filter.EqualitiesOnly) return null;
+        var sets = new List<IdSet>();
+        foreach (var (field, value) in filter.TopLevelEqualities)
+        {
+            if (value is not JsonValue v || !v.TryGetValue<string>(out var text) || view.IdsWhere(field, text) is not { } ids)
+                return null;
+            sets.Add(ids);
+        }
+        sets.Sort((a, b) => a.Count.CompareTo(b.Count));
+        var result = new List<JsonObject>();
+        foreach (var id in sets[0])
+            if (sets.Skip(1).All(other => other.Contains(id)) && view.Get(id) is { } document)
+                result.Add(document);
+        return result;
     }
 
     /// <summary>Narrows a scan with the smallest indexed equality of the filter; null when none applies.</summary>
