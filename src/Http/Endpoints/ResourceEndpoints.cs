@@ -161,10 +161,17 @@ public static class ResourceEndpoints
             sets.Add(ids);
         }
         sets.Sort((a, b) => a.Count.CompareTo(b.Count));
+        // A value every document has (one realm for all, say) constrains nothing: no need to check it.
+        var everything = view.Count;
+        var smallest = sets[0];
+        sets.RemoveAll(set => set != smallest && set.Count == everything);
         var result = new List<JsonObject>();
         foreach (var id in sets[0])
-            if (sets.Skip(1).All(other => other.Contains(id)) && view.Get(id) is { } document)
-                result.Add(document);
+        {
+            var inAll = true;
+            for (var i = 1; i < sets.Count && inAll; i++) inAll = sets[i].Contains(id);
+            if (inAll && view.Get(id) is { } document) result.Add(document);
+        }
         return result;
     }
 
