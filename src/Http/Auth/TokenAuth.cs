@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Security;
 using Alignak.Http.Eve;
 
 namespace Alignak.Http.Auth;
@@ -14,6 +15,7 @@ public static class TokenAuth
 {
     public const string Message = "Please provide proper credentials";
     private const string UserItem = "alignak.user";
+    private const string RightsItem = "alignak.rights";
 
     public static string? ReadToken(HttpRequest request)
     {
@@ -52,6 +54,15 @@ public static class TokenAuth
     /// <summary>The authenticated user of this request (set by <see cref="RequireToken"/>).</summary>
     public static JsonObject User(this HttpContext context) =>
         context.Items[UserItem] as JsonObject ?? throw new InvalidOperationException("route is not authenticated");
+
+    /// <summary>The authenticated user's rights, computed once per request from the current roles and realms.</summary>
+    public static UserRights Rights(this HttpContext context)
+    {
+        if (context.Items[RightsItem] is UserRights rights) return rights;
+        rights = UserRights.For(context.User(), context.RequestServices.GetRequiredService<DocumentIndex>());
+        context.Items[RightsItem] = rights;
+        return rights;
+    }
 
     public static IResult Unauthorized() => EveResults.Json(StatusCodes.Status401Unauthorized, writer =>
     {

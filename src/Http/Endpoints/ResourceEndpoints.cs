@@ -49,6 +49,32 @@ public static class ResourceEndpoints
     private static bool OwnedByCaller(ResourceSchema schema, JsonObject document, HttpContext http) =>
         schema.AuthField is not { } owner || (string?)document[owner] == (string?)http.User()["_id"];
 
+    /// <summary>Both restrictions at once: ownership (auth_field) and a rights filter; null when neither applies.</summary>
+    private static Func<JsonObject, bool>? Restriction(ResourceSchema schema, HttpContext http, Func<JsonObject, bool>? rights)
+    {
+        if (schema.AuthField is null) return rights;
+        return rights is null
+            ? d => OwnedByCaller(schema, d, http)
+            : d => OwnedByCaller(schema, d, http) && rights(d);
+    }
+
+    private const string ForbiddenMessage =
+        "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.";
+
+    /// <summary>The original's refusals before a write: actions need can_submit_commands (403), others a grant (401).</summary>
+    private static IResult? Refusal(string resource, HttpContext http, string verb, bool granted)
+    {
+        var rights = http.Rights();
+        if (UserRights.IsAction(resource) && !rights.CanSubmitCommands)
+            return EveResults.Error(StatusCodes.Status403Forbidden, ForbiddenMessage);
+        return granted ? null : EveResults.Error(StatusCodes.Status401Unauthorized, $"Not allowed to {verb} on this endpoint / resource.");
+    }
+
+    /// <summary>Whether the caller may change this existing document (a missing one is left to the writer's 404).</summary>
+    private static bool MayWrite(ResourceSchema schema, string id, HttpContext http, DocumentIndex index, Func<JsonObject, bool>? rights) =>
+        DocumentIds.IsValid(id)
+        && (index.Collection(schema.Name).Get(id) is not { } document || (Restriction(schema, http, rights)?.Invoke(document) ?? true));
+
     // ---- reads ---------------------------------------------------------------------------------
 
     private static IResult GetCollection(string resource, HttpContext http, DocumentIndex index, BackendSettings settings)
@@ -73,8 +99,8 @@ public static class ResourceEndpoints
         var (maxResults, page) = Paging.Resolve(request.Query["max_results"], request.Query["page"],
             settings.PaginationDefault, settings.PaginationLimit);
 
-        var owned = schema.AuthField is null ? null : (Func<JsonObject, bool>)(d => OwnedByCaller(schema, d, http));
-        var (total, items) = index.Collection(resource).Read(view => Page(view, filter, owned, sort, maxResults, page));
+        var visible = Restriction(schema, http, http.Rights().ReadFilter(resource));
+        var (total, items) = index.Collection(resource).Read(view => Page(view, filter, visible, sort, maxResults, page));
 
         var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
             .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -104,16 +130,16 @@ public static class ResourceEndpoints
     /// the scan; a sort on one field over a whole collection uses the index's cached order.
     /// </summary>
     private static (int Total, List<JsonObject> Items) Page(ResourceCollection.View view, WhereFilter filter,
-        Func<JsonObject, bool>? owned, SortSpec? sort, int maxResults, int page)
+        Func<JsonObject, bool>? visible, SortSpec? sort, int maxResults, int page)
     {
         var skip = (long)(page - 1) * maxResults;
-        if (owned is null && IndexedOnly(view, filter) is { } answered)
+        if (visible is null && IndexedOnly(view, filter) is { } answered)
         {
             var sorted = sort is null ? answered : sort.Sort(answered);
             return (sorted.Count, sorted.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList());
         }
         var narrowed = Narrowed(view, filter);
-        if (narrowed is null && owned is null && filter.MatchesAll)
+        if (narrowed is null && visible is null && filter.MatchesAll)
         {
             IReadOnlyList<JsonObject> ordered = sort is null ? new PositionList(view)
                 : sort.Fields.Count == 1 ? view.OrderedBy(sort.Fields[0].Field, d => SortSpec.Parse(sort.Fields[0].Field)!.Sort(d))
@@ -125,7 +151,7 @@ public static class ResourceEndpoints
             return (ordered.Count, slice);
         }
 
-        var matches = (narrowed ?? view.All()).Where(d => filter.Matches(d) && (owned is null || owned(d)));
+        var matches = (narrowed ?? view.All()).Where(d => filter.Matches(d) && (visible is null || visible(d)));
         if (sort is not null) matches = sort.Sort(matches);
         var count = 0;
         var items = new List<JsonObject>(Math.Min(maxResults, 1024));
@@ -200,7 +226,8 @@ public static class ResourceEndpoints
     {
         var request = http.Request;
         if (Resolve(resource, request, item: true, out var schema) is { } missing) return missing;
-        if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document || !OwnedByCaller(schema, document, http))
+        if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document
+            || Restriction(schema, http, http.Rights().ReadFilter(resource))?.Invoke(document) == false)
             return EveResults.NotFound();
         Projection? projection;
         Embedding? embedding;
@@ -275,6 +302,7 @@ public static class ResourceEndpoints
         PasswordHasher hasher, CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: false, out _) is { } missing) return missing;
+        if (Refusal(resource, http, "POST", http.Rights().MayCreate(resource)) is { } refused) return refused;
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (resource == "user") HashPasswords(body!, hasher, defaultPassword: true);
@@ -286,7 +314,8 @@ public static class ResourceEndpoints
         DocumentIndex index, PasswordHasher hasher, CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: true, out var schema) is { } missing) return missing;
-        if (!Owned(schema, id, http, index)) return EveResults.NotFound();
+        if (Refusal(resource, http, "PATCH", http.Rights().MayUpdate(resource)) is { } refused) return refused;
+        if (!MayWrite(schema, id, http, index, http.Rights().UpdateFilter(resource))) return EveResults.NotFound();
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
@@ -300,6 +329,7 @@ public static class ResourceEndpoints
         CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: true, out _) is { } missing) return missing;
+        if (Refusal(resource, http, "PATCH", http.Rights().MayUpdate(resource)) is { } refused) return refused;
         if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
@@ -312,16 +342,14 @@ public static class ResourceEndpoints
             : WriteResponses.ForUpdate(resource, result);
     }
 
-    /// <summary>A well-formed id of a document the caller may change (or one that does not exist: the writer says 404).</summary>
-    private static bool Owned(ResourceSchema schema, string id, HttpContext http, DocumentIndex index) =>
-        DocumentIds.IsValid(id)
-        && (index.Collection(schema.Name).Get(id) is not { } document || OwnedByCaller(schema, document, http));
+
 
     private static async Task<IResult> DeleteItem(string resource, string id, HttpContext http, DocumentWriter writer,
         DocumentIndex index, CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: true, out var schema) is { } missing) return missing;
-        if (!Owned(schema, id, http, index)) return EveResults.NotFound();
+        if (Refusal(resource, http, "DELETE", http.Rights().MayDelete(resource)) is { } refused) return refused;
+        if (!MayWrite(schema, id, http, index, http.Rights().DeleteFilter(resource))) return EveResults.NotFound();
         var result = await writer.SendAsync(
             new DeleteDocument(resource, id, IfMatch(http.Request), (string?)http.User()["_id"]), cancellationToken);
         return WriteResponses.ForDelete(result);
@@ -331,9 +359,11 @@ public static class ResourceEndpoints
         DocumentIndex index, CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: false, out var schema) is { } missing) return missing;
-        var only = schema.AuthField is null
+        if (Refusal(resource, http, "DELETE", http.Rights().MayDelete(resource)) is { } refused) return refused;
+        var allowed = Restriction(schema, http, http.Rights().DeleteFilter(resource));
+        var only = allowed is null
             ? null
-            : index.Collection(resource).Read(view => view.All().Where(d => OwnedByCaller(schema, d, http)).Select(d => (string)d["_id"]!).ToList());
+            : index.Collection(resource).Read(view => view.All().Where(allowed).Select(d => (string)d["_id"]!).ToList());
         var result = await writer.SendAsync(new DeleteAllDocuments(resource, (string?)http.User()["_id"], only), cancellationToken);
         return WriteResponses.ForDelete(result);
     }

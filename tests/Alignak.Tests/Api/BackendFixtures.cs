@@ -16,7 +16,7 @@ public abstract class BackendFixture(DatabaseProvider provider) : IAsyncLifetime
     public string UsersAll { get; private set; } = "";
     public string Dummy { get; private set; } = "";
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(provider);
         Backend = await InProcessBackend.StartAsync(_database);
