@@ -17,9 +17,11 @@ internal static class Hooks
 
     private static bool IsTree(string resource) => resource == "realm" || IsGroup(resource);
 
-    /// <summary>Before validation: fill what the original's pre-POST hooks fill.</summary>
-    public static void BeforeValidateInsert(string resource, JsonObject document, IWriteContext context)
+    /// <summary>Before validation: fill what the original's pre-POST hooks fill; issues refuse the item.</summary>
+    public static JsonObject? BeforeValidateInsert(string resource, JsonObject document, IWriteContext context)
     {
+        if (Templates.Fill(resource, document, context) is { } templateIssues) return templateIssues;
+
         if (IsTree(resource) && document["_parent"] is null
             && context.FindByName(resource, "All") is { } all)
             document["_parent"] = (string)all["_id"]!;
@@ -39,11 +41,13 @@ internal static class Hooks
             && context.FindByName("timeperiod", "Never") is { } never)
             foreach (var period in new[] { "host_notification_period", "service_notification_period" })
                 if (document[period] is null) document[period] = (string)never["_id"]!;
+        return null;
     }
 
     /// <summary>A plain-text 412 refusal of an insert, after validation; null to accept it.</summary>
     public static string? RefuseInsert(string resource, JsonObject document, IWriteContext context)
     {
+        if (Templates.RefuseInsert(resource, document, context) is { } templateRefusal) return templateRefusal;
         // One time-series database per Grafana in a realm (and its sub-realms), as the original checks.
         if (resource is not ("graphite" or "influxdb") || (string?)document["grafana"] is not { } grafana) return null;
         var realm = (string?)document["_realm"];
@@ -88,6 +92,7 @@ internal static class Hooks
 
     public static void AfterInsert(string resource, JsonObject document, IWriteContext context)
     {
+        Templates.AfterInsert(resource, document, context);
         var id = (string)document["_id"]!;
         if (resource == "realm" && (string?)document["_parent"] is { } parentId)
         {
@@ -115,6 +120,7 @@ internal static class Hooks
     /// <summary>Fields a client may not PATCH: the original's plain-text 412 refusals.</summary>
     public static string? RefusePatch(string resource, JsonObject stored, JsonObject changes)
     {
+        if (Templates.RefusePatch(resource, stored, changes) is { } templateRefusal) return templateRefusal;
         // Defaults are protected by name; a renamed default would lose its protection.
         if (DefaultElements.IsProtected(resource, stored) && changes.ContainsKey("name")
             && !JsonNode.DeepEquals(changes["name"], stored["name"]))
@@ -134,23 +140,25 @@ internal static class Hooks
         if (IsGroup(resource)) DeduplicateMembers(resource, changes);
     }
 
-    /// <summary>Computed fields of a patched document; a refusal text when the change cannot apply.</summary>
-    public static string? OnPatch(string resource, JsonObject stored, JsonObject merged, JsonObject changes, IWriteContext context)
+    /// <summary>Computed fields of a patched document; a refusal text (412) or issues (422) when the change cannot apply.</summary>
+    public static (string? Refusal, JsonObject? Issues) OnPatch(string resource, JsonObject stored, JsonObject merged, JsonObject changes, IWriteContext context)
     {
-        if (!IsTree(resource) || !changes.ContainsKey("_parent")) return null;
+        if (Templates.OnPatch(resource, merged, changes, context) is { } issues) return (null, issues);
+        if (!IsTree(resource) || !changes.ContainsKey("_parent")) return (null, null);
         var parentId = (string?)merged["_parent"];
-        if (parentId == (string?)stored["_parent"]) return null;
+        if (parentId == (string?)stored["_parent"]) return (null, null);
         var parent = parentId is null ? null : context.Find(resource, parentId);
-        if (parentId is not null && parent is null) return $"Error: parent not found: {parentId}";
+        if (parentId is not null && parent is null) return ($"Error: parent not found: {parentId}", null);
         var id = (string)stored["_id"]!;
         if (parent is not null && (parentId == id || Ids(parent["_tree_parents"]).Contains(id)))
-            return $"Error: {resource} cannot be moved below itself";
+            return ($"Error: {resource} cannot be moved below itself", null);
         SetTreePosition(merged, parent);
-        return null;
+        return (null, null);
     }
 
-    public static void AfterPatch(string resource, JsonObject stored, JsonObject merged, IWriteContext context)
+    public static void AfterPatch(string resource, JsonObject stored, JsonObject merged, JsonObject changes, IWriteContext context)
     {
+        Templates.AfterPatch(resource, merged, changes, context);
         if (!IsTree(resource) || (string?)stored["_parent"] == (string?)merged["_parent"]) return;
         var id = (string)merged["_id"]!;
         MoveDescendants(resource, merged, context);
@@ -188,6 +196,7 @@ internal static class Hooks
 
     public static void BeforeDelete(string resource, JsonObject stored, IWriteContext context)
     {
+        Templates.BeforeDelete(resource, stored, context);
         // A host takes its services with it.
         if (resource == "host")
             foreach (var serviceId in context.IdsWhere("service", "host", (string)stored["_id"]!))

@@ -17,6 +17,9 @@ public interface IWriteContext
 
     IReadOnlyList<string> IdsWhere(string resource, string field, string value);
 
+    /// <summary>Documents whose list <paramref name="field"/> holds <paramref name="value"/> (a scan).</summary>
+    IReadOnlyList<string> IdsContaining(string resource, string field, string value);
+
     /// <summary>A copy of the document staged for change in this write.</summary>
     JsonObject? Edit(string resource, string id);
 

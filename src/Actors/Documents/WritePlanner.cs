@@ -121,8 +121,8 @@ public sealed class WritePlanner(DocumentIndex index)
             {
                 var document = item.DeepClone().AsObject();
                 DocumentValidator.Serialize(_schema, document);
-                Hooks.BeforeValidateInsert(resource, document, this);
-                if (DocumentValidator.ValidateInsert(_schema, document, this) is { } issues)
+                if ((Hooks.BeforeValidateInsert(resource, document, this)
+                     ?? DocumentValidator.ValidateInsert(_schema, document, this)) is { } issues)
                 {
                     outcomes.Add(new ItemOutcome(null, null, null, null, issues.ToJsonString(Compact)));
                     continue;
@@ -201,8 +201,11 @@ public sealed class WritePlanner(DocumentIndex index)
                 && DocumentValidator.ValidateUpdate(_schema, changes, merged, command.Id, this) is { } issues)
                 return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(command.Id, null, null, null, issues.ToJsonString(Compact))], []);
 
-            if (Hooks.OnPatch(resource, stored, merged, changes, this) is { } hookRefusal)
+            var (hookRefusal, hookIssues) = Hooks.OnPatch(resource, stored, merged, changes, this);
+            if (hookRefusal is not null)
                 return WriteResult.Fail(WriteStatus.Refused, hookRefusal);
+            if (hookIssues is not null)
+                return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(command.Id, null, null, null, hookIssues.ToJsonString(Compact))], []);
 
             if (command.Mode != PatchMode.Raw)
             {
@@ -210,7 +213,7 @@ public sealed class WritePlanner(DocumentIndex index)
                 merged["_etag"] = ETags.Compute(merged);
             }
             Stage(resource, command.Id, merged);
-            Hooks.AfterPatch(resource, stored, merged, this);
+            Hooks.AfterPatch(resource, stored, merged, changes, this);
             return new WriteResult(WriteStatus.Updated, [Outcome(Current(resource, command.Id)!)], Changes());
         }
 
@@ -329,6 +332,21 @@ public sealed class WritePlanner(DocumentIndex index)
             foreach (var ((stagedRes, _), document) in _staged)
                 if (stagedRes == res && document is not null && (string?)document["name"] == name) return document;
             return index.Collection(res).FindByName(name);
+        }
+
+        public IReadOnlyList<string> IdsContaining(string res, string field, string value)
+        {
+            static bool Holds(JsonObject? document, string field, string value) =>
+                document?[field] is JsonArray list && list.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s == value);
+            var ids = new SortedSet<string>(index.Collection(res).Read(view =>
+                view.All().Where(d => Holds(d, field, value)).Select(d => (string)d["_id"]!).ToList()), StringComparer.Ordinal);
+            foreach (var ((stagedRes, id), document) in _staged)
+            {
+                if (stagedRes != res) continue;
+                if (Holds(document, field, value)) ids.Add(id);
+                else ids.Remove(id);
+            }
+            return ids.ToList();
         }
 
         public IReadOnlyList<string> IdsWhere(string res, string field, string value)
