@@ -130,9 +130,15 @@ internal static class Templates
             ? "Change a service template to not template is forbidden"
             : null;
 
-    /// <summary>A template's edit reaches every item still inheriting the edited fields, through templates of templates.</summary>
+    /// <summary>
+    /// A template's edit reaches every item still inheriting the edited fields, through templates of templates;
+    /// a host whose templates change gets the services of its new host templates and loses those of the old ones.
+    /// </summary>
     public static void AfterPatch(string resource, JsonObject merged, JsonObject changes, IWriteContext context)
     {
+        if (resource == "host" && changes.ContainsKey("_templates") && (bool?)merged["_is_template"] != true
+            && (bool?)merged["_templates_with_services"] != false)
+            RegenerateServices(merged, context);
         if (!Applies(resource) || (bool?)merged["_is_template"] != true) return;
         var edited = changes.Select(p => p.Key).Where(f => Inheritable(resource, f)).ToList();
         Propagate(resource, (string)merged["_id"]!, edited, context, new HashSet<string>(StringComparer.Ordinal));
@@ -194,6 +200,23 @@ internal static class Templates
                     && (bool?)host["_templates_with_services"] != false)
                     CreateDerivedService(document, host, context);
         }
+    }
+
+    private static void RegenerateServices(JsonObject host, IWriteContext context)
+    {
+        var hostId = (string)host["_id"]!;
+        var wanted = ServiceTemplates(Ids(host["_templates"]), context);
+        var wantedIds = wanted.Values.Select(t => (string)t["_id"]!).ToHashSet();
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var serviceId in context.IdsWhere("service", "host", hostId))
+        {
+            if (context.Find("service", serviceId) is not { } service || (bool?)service["_templates_from_host_template"] != true) continue;
+            var from = Ids(service["_templates"]).FirstOrDefault() ?? "";
+            if (wantedIds.Contains(from)) present.Add(from);
+            else context.Remove("service", serviceId);
+        }
+        foreach (var template in wanted.Values.Where(t => !present.Contains((string)t["_id"]!)))
+            CreateDerivedService(template, host, context);
     }
 
     /// <summary>Service templates of host templates (and of their own templates), by name; later ones override.</summary>

@@ -120,6 +120,23 @@ public sealed class TemplateTests(SqliteFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Changing_a_hosts_templates_swaps_the_services_made_from_them()
+    {
+        var web = await Host(new JsonObject { ["name"] = Unique("swap-web"), ["_is_template"] = true });
+        var db = await Host(new JsonObject { ["name"] = Unique("swap-db"), ["_is_template"] = true });
+        await fixture.CreateAsync("service", new JsonObject { ["name"] = "http", ["host"] = (string)web["_id"]!, ["_is_template"] = true });
+        await fixture.CreateAsync("service", new JsonObject { ["name"] = "sql", ["host"] = (string)db["_id"]!, ["_is_template"] = true });
+        var host = await Host(new JsonObject { ["name"] = Unique("swap-host"), ["_templates"] = new JsonArray((string)web["_id"]!) });
+        async Task<List<string>> ServiceNames() => (await Admin.AllAsync("service", "where=" + Uri.EscapeDataString(
+            new JsonObject { ["host"] = (string)host["_id"]! }.ToJsonString()))).Select(s => (string)s["name"]!).Order().ToList();
+        Assert.Equal(["http"], await ServiceNames());
+
+        var (status, _) = await Admin.PatchAsync($"/host/{host["_id"]}", new JsonObject { ["_templates"] = new JsonArray((string)db["_id"]!) }, (string)host["_etag"]!);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["sql"], await ServiceNames());
+    }
+
+    [Fact]
     public async Task A_user_inherits_from_a_user_template()
     {
         var template = await fixture.CreateAsync("user", new JsonObject
