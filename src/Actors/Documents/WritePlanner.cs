@@ -30,7 +30,8 @@ public sealed class WritePlanner(DocumentIndex index)
 
         private readonly ResourceSchema _schema = Schemas.Find(resource)
             ?? throw new ArgumentException($"unknown resource '{resource}'", nameof(resource));
-        private readonly Dictionary<(string Resource, string Id), JsonObject?> _staged = new();
+        // Staged documents per resource (null = deleted), so that hooks' look-ups scan only their resource.
+        private readonly Dictionary<string, Dictionary<string, JsonObject?>> _staged = new(StringComparer.Ordinal);
         private readonly List<(string Resource, string Id)> _order = [];
         private readonly DateTimeOffset _now = Rfc1123.Now();
 
@@ -39,12 +40,19 @@ public sealed class WritePlanner(DocumentIndex index)
         // ---- staging ------------------------------------------------------------------------
 
         private JsonObject? Current(string res, string id) =>
-            _staged.TryGetValue((res, id), out var staged) ? staged : index.Collection(res).Get(id);
+            Staged(res).TryGetValue(id, out var staged) ? staged : index.Collection(res).Get(id);
+
+        private Dictionary<string, JsonObject?> Staged(string res)
+        {
+            if (!_staged.TryGetValue(res, out var documents))
+                _staged[res] = documents = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+            return documents;
+        }
 
         /// <summary>A private copy of a stored document, to change it within this write.</summary>
         private JsonObject? Editable(string res, string id)
         {
-            if (_staged.TryGetValue((res, id), out var staged)) return staged;
+            if (Staged(res).TryGetValue(id, out var staged)) return staged;
             var stored = index.Collection(res).Get(id);
             if (stored is null) return null;
             var copy = stored.DeepClone().AsObject();
@@ -54,14 +62,15 @@ public sealed class WritePlanner(DocumentIndex index)
 
         private void Stage(string res, string id, JsonObject? document)
         {
-            if (!_staged.ContainsKey((res, id))) _order.Add((res, id));
-            _staged[(res, id)] = document;
+            var documents = Staged(res);
+            if (!documents.ContainsKey(id)) _order.Add((res, id));
+            documents[id] = document;
         }
 
         private IReadOnlyList<DocumentChange> Changes() =>
             _order.Select(key =>
             {
-                var document = _staged[key];
+                var document = _staged[key.Resource][key.Id];
                 return new DocumentChange(key.Resource, key.Id, Revisions.Next(), document?.ToJsonString(Compact));
             }).ToList();
 
@@ -78,18 +87,19 @@ public sealed class WritePlanner(DocumentIndex index)
 
         public bool IsTaken(string res, string field, JsonNode value, string? exceptId)
         {
-            foreach (var ((stagedRes, id), document) in _staged)
-                if (stagedRes == res && id != exceptId && document is not null && Same(document[field], value))
+            var staged = Staged(res);
+            foreach (var (id, document) in staged)
+                if (id != exceptId && document is not null && Same(document[field], value))
                     return true;
             var collection = index.Collection(res);
             return collection.Read(view =>
             {
                 if (value is JsonValue v && v.TryGetValue<string>(out var text) && view.IdsWhere(field, text) is { } ids)
-                    return ids.Any(id => id != exceptId && !_staged.ContainsKey((res, id)));
+                    return ids.Any(id => id != exceptId && !staged.ContainsKey(id));
                 for (var i = 0; i < view.Count; i++)
                 {
                     var id = view.IdAt(i);
-                    if (id != exceptId && !_staged.ContainsKey((res, id)) && Same(view.At(i)[field], value)) return true;
+                    if (id != exceptId && !staged.ContainsKey(id) && Same(view.At(i)[field], value)) return true;
                 }
                 return false;
             });
@@ -329,8 +339,8 @@ public sealed class WritePlanner(DocumentIndex index)
 
         public JsonObject? FindByName(string res, string name)
         {
-            foreach (var ((stagedRes, _), document) in _staged)
-                if (stagedRes == res && document is not null && (string?)document["name"] == name) return document;
+            foreach (var document in Staged(res).Values)
+                if (document is not null && (string?)document["name"] == name) return document;
             return index.Collection(res).FindByName(name);
         }
 
@@ -340,9 +350,8 @@ public sealed class WritePlanner(DocumentIndex index)
                 document?[field] is JsonArray list && list.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s == value);
             var ids = new SortedSet<string>(index.Collection(res).Read(view =>
                 view.All().Where(d => Holds(d, field, value)).Select(d => (string)d["_id"]!).ToList()), StringComparer.Ordinal);
-            foreach (var ((stagedRes, id), document) in _staged)
+            foreach (var (id, document) in Staged(res))
             {
-                if (stagedRes != res) continue;
                 if (Holds(document, field, value)) ids.Add(id);
                 else ids.Remove(id);
             }
@@ -352,9 +361,8 @@ public sealed class WritePlanner(DocumentIndex index)
         public IReadOnlyList<string> IdsWhere(string res, string field, string value)
         {
             var ids = new SortedSet<string>(index.Collection(res).IdsWhere(field, value), StringComparer.Ordinal);
-            foreach (var ((stagedRes, id), document) in _staged)
+            foreach (var (id, document) in Staged(res))
             {
-                if (stagedRes != res) continue;
                 if (document is not null && (string?)document[field] == value) ids.Add(id);
                 else ids.Remove(id);
             }
