@@ -46,7 +46,8 @@ public sealed class ResourceCollection(string resource)
 
     public string Resource { get; } = resource;
 
-    private readonly record struct Entry(JsonObject Document, long Revision);
+    /// <summary>A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.</summary>
+    private readonly record struct Entry(JsonObject Document, byte[] Utf8, long Revision);
 
     public int Count
     {
@@ -112,10 +113,11 @@ public sealed class ResourceCollection(string resource)
             _deleted[change.Id] = change.Revision;
             return;
         }
-        var document = JsonNode.Parse(change.Json)!.AsObject();
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(change.Json);
+        var document = JsonObject.Create(System.Text.Json.JsonDocument.Parse(utf8).RootElement)!;
         // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
         _ = document.Count;
-        _items[change.Id] = _byId[change.Id] = new Entry(document, change.Revision);
+        _items[change.Id] = _byId[change.Id] = new Entry(document, utf8, change.Revision);
         Index(change.Id, document);
         if (known)
             foreach (var field in _orders.Keys)
@@ -163,6 +165,9 @@ public sealed class ResourceCollection(string resource)
         public JsonObject At(int position) => _owner._items.GetValueAtIndex(position).Document;
         public string IdAt(int position) => _owner._items.GetKeyAtIndex(position);
         public JsonObject? Get(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Document : null;
+
+        /// <summary>The stored JSON of a document, exactly as it was written (never to be modified).</summary>
+        public byte[]? Utf8(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Utf8 : null;
 
         public IEnumerable<JsonObject> All()
         {

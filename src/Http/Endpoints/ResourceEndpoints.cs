@@ -100,7 +100,13 @@ public static class ResourceEndpoints
             settings.PaginationDefault, settings.PaginationLimit);
 
         var visible = Restriction(schema, http, http.Rights().ReadFilter(resource));
-        var (total, items) = index.Collection(resource).Read(view => Page(view, filter, visible, sort, maxResults, page));
+        var (total, items, stored) = index.Collection(resource).Read(view =>
+        {
+            var (count, pageItems) = Page(view, filter, visible, sort, maxResults, page);
+            // The stored bytes are taken under the same lock, so they are the version that matched.
+            return (count, pageItems, pageItems.Select(d => view.Utf8((string)d["_id"]!)!).ToList());
+        });
+        var asStored = projection is null && embedding is null && !request.Query.ContainsKey("pretty");
 
         var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
             .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -108,8 +114,12 @@ public static class ResourceEndpoints
         {
             writer.WriteStartObject();
             writer.WriteStartArray("_items");
-            foreach (var document in items)
-                EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w => WriteItemLinks(w, schema, document, self: true));
+            for (var i = 0; i < items.Count; i++)
+            {
+                var document = items[i];
+                if (asStored) EveResults.WriteStoredDocument(writer, stored[i], w => WriteItemLinks(w, schema, document));
+                else EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w => WriteItemLinks(w, schema, document));
+            }
             writer.WriteEndArray();
             WriteCollectionLinks(writer, resource, request, settings, maxResults, page, total);
             writer.WriteStartObject("_meta");
@@ -262,10 +272,10 @@ public static class ResourceEndpoints
             });
     }
 
-    private static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document, bool self)
+    private static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document)
     {
         writer.WriteStartObject("_links");
-        if (self) EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{(string?)document["_id"]}");
+        EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{(string?)document["_id"]}");
         writer.WriteEndObject();
     }
 

@@ -26,6 +26,10 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
         Assert.Equal("last page", (string?)first["_links"]!["last"]!["title"]);
         Assert.EndsWith("page=5", (string?)first["_links"]!["last"]!["href"]);
         Assert.Null(first["_links"]!["prev"]);
+        var item = first["_items"]![0]!;
+        Assert.Equal($"command/{item["_id"]}", (string?)item["_links"]!["self"]!["href"]);
+        Assert.Equal("Command", (string?)item["_links"]!["self"]!["title"]);
+        Assert.Equal("page-cmd-00", (string?)item["name"]);
 
         var seen = await Admin.AllAsync("command", query);
         Assert.Equal(names, seen.Select(c => (string)c["name"]!));
