@@ -184,18 +184,9 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (command.Mode == PatchMode.Client)
-            {
-                if (string.IsNullOrWhiteSpace(command.IfMatch))
-                    return WriteResult.Fail(WriteStatus.PreconditionRequired);
-                if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
-                    return WriteResult.Fail(WriteStatus.PreconditionFailed);
-            }
-
-            JsonObject? changes;
-            try { changes = JsonNode.Parse(command.Json) as JsonObject; }
-            catch (JsonException) { changes = null; }
-            if (changes is null)
+            if (command.Mode == PatchMode.Client && StaleETag(stored, command.IfMatch) is { } stale)
+                return WriteResult.Fail(stale);
+            if (ParseObject(command.Json) is not { } changes)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
 
             if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, stored, changes) is { } refusal)
@@ -227,6 +218,18 @@ public sealed class WritePlanner(DocumentIndex index)
             return new WriteResult(WriteStatus.Updated, [Outcome(Current(resource, command.Id)!)], Changes());
         }
 
+        /// <summary>Eve's optimistic concurrency: If-Match is required (428) and must be the current ETag (412).</summary>
+        private static WriteStatus? StaleETag(JsonObject stored, string? ifMatch) =>
+            string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired
+            : ETags.Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
+            : null;
+
+        private static JsonObject? ParseObject(string json)
+        {
+            try { return JsonNode.Parse(json) as JsonObject; }
+            catch (JsonException) { return null; }
+        }
+
         /// <summary>Dict fields are deep-merged as Eve does (keys cannot be removed by PATCH); others replaced.</summary>
         private JsonNode? MergeField(string field, JsonNode? current, JsonNode? patch)
         {
@@ -256,17 +259,9 @@ public sealed class WritePlanner(DocumentIndex index)
         public WriteResult Replace(ReplaceDocument command)
         {
             var stored = Current(resource, command.Id);
-            if (stored is not null)
-            {
-                if (string.IsNullOrWhiteSpace(command.IfMatch))
-                    return WriteResult.Fail(WriteStatus.PreconditionRequired);
-                if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
-                    return WriteResult.Fail(WriteStatus.PreconditionFailed);
-            }
-            JsonObject? document;
-            try { document = JsonNode.Parse(command.Json) as JsonObject; }
-            catch (JsonException) { document = null; }
-            if (document is null)
+            if (stored is not null && StaleETag(stored, command.IfMatch) is { } stale)
+                return WriteResult.Fail(stale);
+            if (ParseObject(command.Json) is not { } document)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
 
             DocumentValidator.Serialize(_schema, document);
@@ -288,10 +283,8 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (string.IsNullOrWhiteSpace(command.IfMatch))
-                return WriteResult.Fail(WriteStatus.PreconditionRequired);
-            if (ETags.Normalize(command.IfMatch) != (string?)stored["_etag"])
-                return WriteResult.Fail(WriteStatus.PreconditionFailed);
+            if (StaleETag(stored, command.IfMatch) is { } stale)
+                return WriteResult.Fail(stale);
             if (DefaultElements.IsProtected(resource, stored))
                 return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");
             if (resource == "user" && command.Id == command.CallerId)
