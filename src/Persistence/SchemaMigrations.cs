@@ -22,6 +22,18 @@ public static class SchemaMigrations
                 PRIMARY KEY (resource, id))
             """,
         ],
+        // history and logcheckresult: append-only logs, queried in SQL by the columns clients filter on.
+        [
+            "CREATE TABLE alignak_history (id CHAR(24) NOT NULL PRIMARY KEY, created BIGINT NOT NULL, host VARCHAR(24), service VARCHAR(24), user_id VARCHAR(24), type VARCHAR(64), body TEXT NOT NULL)",
+            "CREATE INDEX alignak_history_created ON alignak_history (created)",
+            "CREATE INDEX alignak_history_host ON alignak_history (host, created)",
+            "CREATE INDEX alignak_history_service ON alignak_history (service, created)",
+            "CREATE INDEX alignak_history_type ON alignak_history (type, created)",
+            "CREATE TABLE alignak_logcheckresult (id CHAR(24) NOT NULL PRIMARY KEY, created BIGINT NOT NULL, host VARCHAR(24), service VARCHAR(24), user_id VARCHAR(24), type VARCHAR(64), body TEXT NOT NULL)",
+            "CREATE INDEX alignak_logcheckresult_created ON alignak_logcheckresult (created)",
+            "CREATE INDEX alignak_logcheckresult_host ON alignak_logcheckresult (host, created)",
+            "CREATE INDEX alignak_logcheckresult_service ON alignak_logcheckresult (service, created)",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -36,7 +36,7 @@ public static class ResourceEndpoints
         EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage);
 
     /// <summary>The routable resource's schema, or the 404 or 405 to answer.</summary>
-    private static IResult? Resolve(string resource, HttpRequest request, bool item, out ResourceSchema schema)
+    internal static IResult? Resolve(string resource, HttpRequest request, bool item, out ResourceSchema schema)
     {
         schema = Schemas.Find(resource)!;
         if (schema is null || schema.Internal) return EveResults.NotFound();
@@ -62,7 +62,7 @@ public static class ResourceEndpoints
         "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.";
 
     /// <summary>The original's refusals before a write: actions need can_submit_commands (403), others a grant (401).</summary>
-    private static IResult? Refusal(string resource, HttpContext http, string verb, bool granted)
+    internal static IResult? Refusal(string resource, HttpContext http, string verb, bool granted)
     {
         var rights = http.Rights();
         if (UserRights.IsAction(resource) && !rights.CanSubmitCommands)
@@ -226,7 +226,7 @@ public static class ResourceEndpoints
     }
 
     /// <summary>What the client asked to see of a stored document: embedded relations, then the projection.</summary>
-    private static JsonObject Shape(JsonObject document, Projection? projection, Embedding? embedding, DocumentIndex index)
+    internal static JsonObject Shape(JsonObject document, Projection? projection, Embedding? embedding, DocumentIndex index)
     {
         var shaped = embedding?.Apply(document, index) ?? document;
         return projection?.Apply(shaped) ?? shaped;
@@ -272,7 +272,7 @@ public static class ResourceEndpoints
             });
     }
 
-    private static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document)
+    internal static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document)
     {
         writer.WriteStartObject("_links");
         EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{(string?)document["_id"]}");
@@ -280,7 +280,7 @@ public static class ResourceEndpoints
     }
 
     /// <summary>Eve's links: max_results only when not the default, then where, sort, the other parameters, page.</summary>
-    private static void WriteCollectionLinks(Utf8JsonWriter writer, string resource, HttpRequest request,
+    internal static void WriteCollectionLinks(Utf8JsonWriter writer, string resource, HttpRequest request,
         BackendSettings settings, int maxResults, int page, int total)
     {
         var query = new StringBuilder();
@@ -378,7 +378,7 @@ public static class ResourceEndpoints
         return WriteResponses.ForDelete(result);
     }
 
-    private static string? IfMatch(HttpRequest request) =>
+    internal static string? IfMatch(HttpRequest request) =>
         request.Headers.IfMatch is { Count: > 0 } value ? value.ToString() : null;
 
     /// <summary>Passwords are hashed before they reach a writer; a user posted without one gets the original's placeholder.</summary>

@@ -9,6 +9,7 @@ using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
+using Alignak.Persistence.Logs;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Alignak.Http.Hosting;
@@ -31,6 +32,8 @@ public static class BackendApp
         builder.Services.AddSingleton<DocumentIndex>();
         builder.Services.AddSingleton<DocumentWriter>();
         builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
+        builder.Services.AddSingleton<SqlLogStore>();
+        builder.Services.AddSingleton<LogWriter>();
 
         builder.Services.AddAkka("alignak", (akka, _) =>
         {
@@ -45,6 +48,7 @@ public static class BackendApp
         });
         // Registered after Akka, so it starts once the actor system is up and before requests are served.
         builder.Services.AddHostedService<BackendInitializer>();
+        builder.Services.AddHostedService<LogRetention>();
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
@@ -55,6 +59,7 @@ public static class BackendApp
         app.UseEveCors(settings);
         app.UseHttpMethodOverride();
         app.MapSystemEndpoints();
+        app.MapLogEndpoints();
         app.MapResourceEndpoints();
         return app;
     }

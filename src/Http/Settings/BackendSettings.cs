@@ -39,6 +39,7 @@ public sealed class BackendSettings
     public int ClusterPort { get; set; }
     public IReadOnlyList<string> ClusterSeedNodes { get; set; } = [];
     public long MaxRequestBodySize { get; set; } = 16 * 1024 * 1024;
+    public int LogsRetentionDays { get; set; }
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
 
     /// <summary>Where the settings came from, for the start-up log.</summary>

@@ -1,0 +1,207 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
+using Alignak.Actors.Resources;
+
+namespace Alignak.Persistence.Logs;
+
+/// <summary>
+/// Writes of history and logcheckresult: the original's name/id resolution, schema validation of the
+/// whole batch, then one transaction; a 2xx only after the commit.
+/// </summary>
+public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
+{
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken)
+    {
+        var schema = Schemas.Find(resource)!;
+        var batch = body is JsonArray;
+        var items = body switch
+        {
+            JsonObject one => [one],
+            JsonArray many when many.All(e => e is JsonObject) => many.Select(e => e!.AsObject()).ToList(),
+            _ => null,
+        };
+        if (items is null || items.Count == 0)
+            return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object or a list of objects");
+
+        var knownLogs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in items.Select(i => i["logcheckresult"]).OfType<JsonValue>().Select(v => v.ToString()).Distinct())
+            if (DocumentIds.IsValid(id) && await store.GetAsync("logcheckresult", id, cancellationToken) is not null)
+                knownLogs.Add(id);
+        var lookup = new IndexLookup(index, knownLogs);
+
+        var now = Rfc1123.Now();
+        var outcomes = new List<ItemOutcome>();
+        var rows = new List<LogRow>();
+        foreach (var item in items)
+        {
+            var document = item.DeepClone().AsObject();
+            DocumentValidator.Serialize(schema, document);
+            if (resource == "logcheckresult" && document["host"] is null && document["host_name"] is null)
+                return WriteResult.Fail(WriteStatus.Refused, "Posting LCR without host information is not accepted.");
+            var issues = (resource == "logcheckresult" ? ResolveCheckResult(document) : ResolveHistory(document))
+                ?? DocumentValidator.ValidateInsert(schema, document, lookup);
+            if (issues is not null)
+            {
+                outcomes.Add(new ItemOutcome(null, null, null, null, issues.ToJsonString(Compact)));
+                continue;
+            }
+            DocumentValidator.ApplyDefaults(schema, document);
+            if (resource == "logcheckresult" && document["service"] is null && document["service_name"] is null)
+            {
+                // A host check result: set after validation, as the original's insert hook does.
+                document["service"] = null;
+                document["service_name"] = "";
+            }
+            var id = DocumentIds.NewId(now);
+            document["_id"] = id;
+            document["_created"] = Rfc1123.Format(now);
+            document["_updated"] = Rfc1123.Format(now);
+            document["_etag"] = ETags.Compute(document);
+            rows.Add(Row(id, now.ToUnixTimeSeconds(), document));
+            outcomes.Add(new ItemOutcome(id, Rfc1123.Format(now), Rfc1123.Format(now), (string)document["_etag"]!, null));
+        }
+        if (outcomes.Any(o => !o.IsValid)) return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
+        await store.InsertAsync(resource, rows, cancellationToken);
+        return new WriteResult(WriteStatus.Created, outcomes, [], Batch: batch);
+    }
+
+    public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,
+        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    {
+        var schema = Schemas.Find(resource)!;
+        if (await FindAsync(resource, id, allowed, cancellationToken) is not { } stored) return WriteResult.Fail(WriteStatus.NotFound);
+        if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
+        DocumentValidator.Serialize(schema, changes);
+        var merged = stored.DeepClone().AsObject();
+        foreach (var (key, value) in changes) merged[key] = value?.DeepClone();
+        if (DocumentValidator.ValidateUpdate(schema, changes, merged, id, new IndexLookup(index, [])) is { } issues)
+            return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(id, null, null, null, issues.ToJsonString(Compact))], []);
+        merged["_updated"] = Rfc1123.Format(Rfc1123.Now());
+        merged["_etag"] = ETags.Compute(merged);
+        if (!await store.UpdateAsync(resource, Row(id, 0, merged), cancellationToken)) return WriteResult.Fail(WriteStatus.NotFound);
+        return new WriteResult(WriteStatus.Updated,
+            [new ItemOutcome(id, (string?)merged["_created"], (string?)merged["_updated"], (string?)merged["_etag"], null)], []);
+    }
+
+    public async Task<WriteResult> DeleteAsync(string resource, string id, string? ifMatch,
+        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(resource, id, allowed, cancellationToken) is not { } stored) return WriteResult.Fail(WriteStatus.NotFound);
+        if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
+        await store.DeleteAsync(resource, id, cancellationToken);
+        return new WriteResult(WriteStatus.Deleted, [], []);
+    }
+
+    /// <summary>Everything, or only what <paramref name="allowed"/> lets the caller delete.</summary>
+    public async Task DeleteAllAsync(string resource, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    {
+        if (allowed is null)
+        {
+            await store.DeleteAsync(resource, null, cancellationToken);
+            return;
+        }
+        var doomed = new List<string>();
+        await foreach (var json in store.ReadAsync(resource, new LogQuery(), 0, null, cancellationToken))
+            if (JsonNode.Parse(json) is JsonObject document && allowed(document)) doomed.Add((string)document["_id"]!);
+        foreach (var id in doomed) await store.DeleteAsync(resource, id, cancellationToken);
+    }
+
+    private async Task<JsonObject?> FindAsync(string resource, string id, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(resource, id, cancellationToken) is not { } json) return null;
+        var document = JsonNode.Parse(json)!.AsObject();
+        return allowed?.Invoke(document) == false ? null : document;
+    }
+
+    private static WriteStatus? Stale(JsonObject stored, string? ifMatch) =>
+        string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired
+        : ETags.Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
+        : null;
+
+    private static LogRow Row(string id, long created, JsonObject document) => new(
+        id, created, (string?)(document["host"] as JsonValue), (string?)(document["service"] as JsonValue),
+        (string?)(document["user"] as JsonValue), (string?)(document["type"] as JsonValue), document.ToJsonString(Compact));
+
+    /// <summary>A check result names its host (and service) by id or by name; both are filled, and the realm is the host's.</summary>
+    private JsonObject? ResolveCheckResult(JsonObject document)
+    {
+        var host = Resolve("host", document, "host", "host_name");
+        if (host is null)
+            return Issue(document["host"] is not null ? "host" : "host_name",
+                $"host '{Text(document["host"] ?? document["host_name"])}' does not exist");
+        var hostId = (string)host["_id"]!;
+        document["host"] = hostId;
+        document["host_name"] = host["name"]?.DeepClone();
+        document["_realm"] = host["_realm"]?.DeepClone();
+        if (document["service"] is null && document["service_name"] is null) return null; // a host check
+        var service = FindService(hostId, document);
+        if (service is null)
+            return Issue(document["service"] is not null ? "service" : "service_name",
+                $"service '{Text(document["service"] ?? document["service_name"])}' does not exist on host '{(string?)host["name"]}'");
+        document["service"] = (string)service["_id"]!;
+        document["service_name"] = service["name"]?.DeepClone();
+        return null;
+    }
+
+    /// <summary>History events resolve what they can and are stored as posted otherwise (API.md 2.12).</summary>
+    private JsonObject? ResolveHistory(JsonObject document)
+    {
+        if (Resolve("host", document, "host", "host_name") is { } host)
+        {
+            var hostId = (string)host["_id"]!;
+            document["host"] = hostId;
+            document["host_name"] = host["name"]?.DeepClone();
+            document["_realm"] = host["_realm"]?.DeepClone();
+            document["_sub_realm"] = host["_sub_realm"]?.DeepClone();
+            if (FindService(hostId, document) is { } service)
+            {
+                document["service"] = (string)service["_id"]!;
+                document["service_name"] = service["name"]?.DeepClone();
+            }
+            if (Resolve("user", document, "user", "user_name") is { } user)
+            {
+                document["user"] = (string)user["_id"]!;
+                document["user_name"] = user["name"]?.DeepClone();
+            }
+            else if (document["user"] is null && document["user_name"] is null)
+            {
+                document["user"] = null;
+                document["user_name"] = "Alignak";
+            }
+        }
+        return null;
+    }
+
+    private JsonObject? Resolve(string resource, JsonObject document, string idField, string nameField)
+    {
+        var collection = index.Collection(resource);
+        if ((string?)(document[idField] as JsonValue) is { } id && collection.Get(id) is { } byId) return byId;
+        if (document[idField] is null && (string?)(document[nameField] as JsonValue) is { } name) return collection.FindByName(name);
+        return null;
+    }
+
+    private JsonObject? FindService(string hostId, JsonObject document)
+    {
+        var services = index.Collection("service");
+        if ((string?)(document["service"] as JsonValue) is { } id)
+            return services.Get(id) is { } byId && (string?)byId["host"] == hostId ? byId : null;
+        var name = (string?)(document["service_name"] as JsonValue);
+        return services.IdsWhere("host", hostId).Select(services.Get).FirstOrDefault(s => s is not null && (string?)s["name"] == name);
+    }
+
+    private static JsonObject Issue(string field, string message) => new() { [field] = message };
+
+    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
+
+    /// <summary>Relations of log documents: configuration in the index, check results in their table.</summary>
+    private sealed class IndexLookup(DocumentIndex index, HashSet<string> knownLogs) : IRelationLookup
+    {
+        public bool Exists(string resource, string id) =>
+            resource == "logcheckresult" ? knownLogs.Contains(id) : index.Collection(resource).Contains(id);
+
+        public bool IsTaken(string resource, string field, JsonNode value, string? exceptId) => false;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Data.Common;
+using System.Text;
+
+namespace Alignak.Persistence.Logs;
+
+/// <summary>One log row: the document as served, and the columns it is found by.</summary>
+public sealed record LogRow(string Id, long Created, string? Host, string? Service, string? User, string? Type, string Json);
+
+/// <summary>What SQL can answer of a query: equalities and ranges on the log's columns, an order, a window.</summary>
+public sealed class LogQuery
+{
+    public Dictionary<string, string> Equal { get; } = new(StringComparer.Ordinal);
+    public long? CreatedFrom { get; set; }
+    public long? CreatedTo { get; set; }
+    public bool Descending { get; set; }
+}
+
+/// <summary>
+/// history and logcheckresult in their own tables: written in one transaction per request, read in
+/// pages straight from SQL, so memory does not grow with the logs.
+/// </summary>
+public sealed class SqlLogStore(DatabaseOptions options)
+{
+    /// <summary>The columns a where clause may narrow on (the query field → the column).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Columns = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["_id"] = "id", ["host"] = "host", ["service"] = "service", ["user"] = "user_id", ["type"] = "type",
+    };
+
+    private static string Table(string resource) => resource switch
+    {
+        "history" => "alignak_history",
+        "logcheckresult" => "alignak_logcheckresult",
+        _ => throw new ArgumentException($"'{resource}' is not a log resource", nameof(resource)),
+    };
+
+    public async Task InsertAsync(string resource, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {Table(resource)} (id, created, host, service, user_id, type, body) " +
+                              "VALUES (@id, @created, @host, @service, @user, @type, @body)";
+        var parameters = new[] { "@id", "@created", "@host", "@service", "@user", "@type", "@body" }
+            .Select(name => Parameter(command, name)).ToArray();
+        foreach (var row in rows)
+        {
+            object?[] values = [row.Id, row.Created, row.Host, row.Service, row.User, row.Type, row.Json];
+            for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<string?> GetAsync(string resource, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT body FROM {Table(resource)} WHERE id = @id";
+        Parameter(command, "@id").Value = id;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Replaces a row's document; false when the row is gone.</summary>
+    public async Task<bool> UpdateAsync(string resource, LogRow row, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id";
+        Parameter(command, "@id").Value = row.Id;
+        Parameter(command, "@host").Value = (object?)row.Host ?? DBNull.Value;
+        Parameter(command, "@service").Value = (object?)row.Service ?? DBNull.Value;
+        Parameter(command, "@user").Value = (object?)row.User ?? DBNull.Value;
+        Parameter(command, "@type").Value = (object?)row.Type ?? DBNull.Value;
+        Parameter(command, "@body").Value = row.Json;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> DeleteAsync(string resource, string? id, CancellationToken cancellationToken) =>
+        await ExecuteAsync($"DELETE FROM {Table(resource)}" + (id is null ? "" : " WHERE id = @id"),
+            command => { if (id is not null) Parameter(command, "@id").Value = id; }, cancellationToken);
+
+    /// <summary>Removes the rows created before <paramref name="before"/> (epoch seconds); returns how many.</summary>
+    public async Task<int> PurgeAsync(string resource, long before, CancellationToken cancellationToken) =>
+        await ExecuteAsync($"DELETE FROM {Table(resource)} WHERE created < @before",
+            command => Parameter(command, "@before").Value = before, cancellationToken);
+
+    public async Task<long> CountAsync(string resource, LogQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {Table(resource)}{Where(command, query)}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>The matching documents in creation order (or reversed), from <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
+    public async IAsyncEnumerable<string> ReadAsync(string resource, LogQuery query, long skip, long? take,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var order = query.Descending ? "DESC" : "ASC";
+        var sql = new StringBuilder($"SELECT body FROM {Table(resource)}{Where(command, query)} ORDER BY created {order}, id {order}");
+        if (take is { } limit) sql.Append($" LIMIT {limit}");
+        else if (skip > 0) sql.Append(options.Provider == DatabaseProvider.Sqlite ? " LIMIT -1" : " LIMIT ALL");
+        if (skip > 0) sql.Append($" OFFSET {skip}");
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return reader.GetString(0);
+    }
+
+    private static string Where(DbCommand command, LogQuery query)
+    {
+        var clauses = new List<string>();
+        var n = 0;
+        foreach (var (field, value) in query.Equal)
+        {
+            var name = $"@p{n++}";
+            clauses.Add($"{Columns[field]} = {name}");
+            Parameter(command, name).Value = value;
+        }
+        if (query.CreatedFrom is { } from)
+        {
+            clauses.Add("created >= @from");
+            Parameter(command, "@from").Value = from;
+        }
+        if (query.CreatedTo is { } to)
+        {
+            clauses.Add("created <= @to");
+            Parameter(command, "@to").Value = to;
+        }
+        return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
+    }
+
+    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = options.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}
