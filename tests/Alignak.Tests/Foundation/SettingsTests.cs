@@ -110,6 +110,7 @@ public sealed class SettingsTests : IDisposable
         { """{"PORT": "abc"}""", new(), "PORT in" },
         { """{"PORT": 70000}""", new(), "must be between 0 and 65535" },
         { """{"PAGINATION_LIMIT": -1}""", new(), "PAGINATION_LIMIT" },
+        { """{"LOGS_RETENTION_DAYS": -1}""", new(), "LOGS_RETENTION_DAYS" },
         { """{"DEBUG": "maybe"}""", new(), "must be true or false" },
         { """{"IP_CRON": [1, 2]}""", new(), "must be a list of strings" },
         { """{"PORT": 5000,""", new(), "cannot be read as JSON" },
