@@ -9,10 +9,12 @@ using Alignak.Http.Settings;
 using Alignak.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
-// Configuration-read benchmark (issue 3): loads hosts and services through the REST API on a real
-// server (Kestrel on 127.0.0.1, SQLite or PostgreSQL), then times the queries clients make most.
-// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [hosts=10000] [services=100000]
-//        [provider=sqlite|postgresql] [database=<connection string>] [runs=200]
+// Configuration benchmarks on a real server (Kestrel on 127.0.0.1, SQLite or PostgreSQL):
+// - reads (default): loads hosts and services through the REST API, then times the queries clients make most;
+// - templates (mode=templates): 1000 hosts from a host template with five service templates, then one
+//   service-template edit propagated to the 1000 services made from it.
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates] [hosts=10000]
+//        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
 var hosts = Option("hosts", 10_000);
@@ -29,6 +31,14 @@ var settings = new BackendSettings
 };
 var app = BackendApp.Build(settings, []);
 await app.StartAsync();
+
+async Task StopAsync()
+{
+    await app.StopAsync();
+    await app.DisposeAsync();
+    if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
+}
+
 var index = app.Services.GetRequiredService<DocumentIndex>();
 using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
 var token = (string)(await (await http.PostAsJsonAsync("/login", new { username = "admin", password = "admin" }))
@@ -50,6 +60,36 @@ async Task<JsonNode> Post(string path, JsonNode body)
 }
 
 var realm = (string)(await Get("/realm?where=" + Uri.EscapeDataString("""{"name":"All"}""")))["_items"]![0]!["_id"]!;
+
+if (options.GetValueOrDefault("mode") == "templates")
+{
+    var template = (string)(await Post("/host", new JsonObject { ["name"] = "web-template", ["_is_template"] = true, ["_realm"] = realm }))["_id"]!;
+    var serviceTemplates = new List<JsonObject>();
+    foreach (var name in new[] { "http", "https", "disk", "load", "ping" })
+        serviceTemplates.Add((await Post("/service", new JsonObject
+        {
+            ["name"] = name, ["host"] = template, ["_is_template"] = true, ["_templates_from_host_template"] = true, ["_realm"] = realm,
+        })).AsObject());
+    var templated = new JsonArray(Enumerable.Range(0, hosts).Select(i => (JsonNode)new JsonObject
+    {
+        ["name"] = $"web-{i:D5}", ["_templates"] = new JsonArray(template), ["_realm"] = realm,
+    }).ToArray());
+    var watch = Stopwatch.StartNew();
+    await Post("/host", templated);
+    var created = watch.Elapsed.TotalSeconds;
+    var first = serviceTemplates[0];
+    using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/service/{first["_id"]}")
+    {
+        Content = new StringContent("""{"notes":"edited"}""", Encoding.UTF8, "application/json"),
+    };
+    patch.Headers.TryAddWithoutValidation("If-Match", (string)first["_etag"]!);
+    watch.Restart();
+    (await http.SendAsync(patch)).EnsureSuccessStatusCode();
+    var propagated = watch.Elapsed.TotalSeconds;
+    Console.WriteLine($"templates: {hosts} hosts + {hosts * 5} services in one POST {created:F2} s; one service template edit reaching {hosts} services {propagated:F2} s ({provider})");
+    await StopAsync();
+    return;
+}
 GC.Collect();
 var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -117,6 +157,4 @@ foreach (var (name, path) in queries)
 }
 Console.WriteLine($"index: {index.Collection("service").Count} services, {index.Collection("host").Count} hosts");
 
-await app.StopAsync();
-await app.DisposeAsync();
-if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
+await StopAsync();
