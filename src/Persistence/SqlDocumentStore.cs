@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Alignak.Actors.Documents;
 
 namespace Alignak.Persistence;
@@ -30,12 +29,12 @@ public sealed class SqlDocumentStore(DatabaseOptions options) : IDocumentStore
             "INSERT INTO alignak_documents (resource, id, revision, body) VALUES (@resource, @id, @revision, @body) " +
             "ON CONFLICT (resource, id) DO UPDATE SET revision = excluded.revision, body = excluded.body";
         var (uResource, uId, uRevision, uBody) =
-            (Parameter(upsert, "@resource"), Parameter(upsert, "@id"), Parameter(upsert, "@revision"), Parameter(upsert, "@body"));
+            (upsert.Parameter("@resource"), upsert.Parameter("@id"), upsert.Parameter("@revision"), upsert.Parameter("@body"));
 
         await using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
         delete.CommandText = "DELETE FROM alignak_documents WHERE resource = @resource AND id = @id";
-        var (dResource, dId) = (Parameter(delete, "@resource"), Parameter(delete, "@id"));
+        var (dResource, dId) = (delete.Parameter("@resource"), delete.Parameter("@id"));
 
         foreach (var change in changes)
         {
@@ -55,13 +54,5 @@ public sealed class SqlDocumentStore(DatabaseOptions options) : IDocumentStore
             }
         }
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

@@ -44,7 +44,7 @@ public sealed class SqlLogStore(DatabaseOptions options)
         command.CommandText = $"INSERT INTO {Table(resource)} (id, created, host, service, user_id, type, body) " +
                               "VALUES (@id, @created, @host, @service, @user, @type, @body)";
         var parameters = new[] { "@id", "@created", "@host", "@service", "@user", "@type", "@body" }
-            .Select(name => Parameter(command, name)).ToArray();
+            .Select(name => command.Parameter(name)).ToArray();
         foreach (var row in rows)
         {
             object?[] values = [row.Id, row.Created, row.Host, row.Service, row.User, row.Type, row.Json];
@@ -60,7 +60,7 @@ public sealed class SqlLogStore(DatabaseOptions options)
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT body FROM {Table(resource)} WHERE id = @id";
-        Parameter(command, "@id").Value = id;
+        command.Parameter("@id").Value = id;
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -71,23 +71,23 @@ public sealed class SqlLogStore(DatabaseOptions options)
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id";
-        Parameter(command, "@id").Value = row.Id;
-        Parameter(command, "@host").Value = (object?)row.Host ?? DBNull.Value;
-        Parameter(command, "@service").Value = (object?)row.Service ?? DBNull.Value;
-        Parameter(command, "@user").Value = (object?)row.User ?? DBNull.Value;
-        Parameter(command, "@type").Value = (object?)row.Type ?? DBNull.Value;
-        Parameter(command, "@body").Value = row.Json;
+        command.Parameter("@id").Value = row.Id;
+        command.Parameter("@host").Value = (object?)row.Host ?? DBNull.Value;
+        command.Parameter("@service").Value = (object?)row.Service ?? DBNull.Value;
+        command.Parameter("@user").Value = (object?)row.User ?? DBNull.Value;
+        command.Parameter("@type").Value = (object?)row.Type ?? DBNull.Value;
+        command.Parameter("@body").Value = row.Json;
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<int> DeleteAsync(string resource, string? id, CancellationToken cancellationToken) =>
         await ExecuteAsync($"DELETE FROM {Table(resource)}" + (id is null ? "" : " WHERE id = @id"),
-            command => { if (id is not null) Parameter(command, "@id").Value = id; }, cancellationToken);
+            command => { if (id is not null) command.Parameter("@id").Value = id; }, cancellationToken);
 
     /// <summary>Removes the rows created before <paramref name="before"/> (epoch seconds); returns how many.</summary>
     public async Task<int> PurgeAsync(string resource, long before, CancellationToken cancellationToken) =>
         await ExecuteAsync($"DELETE FROM {Table(resource)} WHERE created < @before",
-            command => Parameter(command, "@before").Value = before, cancellationToken);
+            command => command.Parameter("@before").Value = before, cancellationToken);
 
     public async Task<long> CountAsync(string resource, LogQuery query, CancellationToken cancellationToken)
     {
@@ -124,17 +124,17 @@ public sealed class SqlLogStore(DatabaseOptions options)
         {
             var name = $"@p{n++}";
             clauses.Add($"{Columns[field]} = {name}");
-            Parameter(command, name).Value = value;
+            command.Parameter(name).Value = value;
         }
         if (query.CreatedFrom is { } from)
         {
             clauses.Add("created >= @from");
-            Parameter(command, "@from").Value = from;
+            command.Parameter("@from").Value = from;
         }
         if (query.CreatedTo is { } to)
         {
             clauses.Add("created <= @to");
-            Parameter(command, "@to").Value = to;
+            command.Parameter("@to").Value = to;
         }
         return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
     }
@@ -147,13 +147,5 @@ public sealed class SqlLogStore(DatabaseOptions options)
         command.CommandText = sql;
         bind(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }
