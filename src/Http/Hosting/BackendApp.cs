@@ -7,6 +7,7 @@ using Alignak.Actors.Documents;
 using Alignak.Actors.Security;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
+using Alignak.Http.OpenApi;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
@@ -56,6 +57,7 @@ public static class BackendApp
         app.UseHttpMethodOverride();
         app.MapSystemEndpoints();
         app.MapResourceEndpoints();
+        app.MapApiDocs(settings);
         return app;
     }
 
