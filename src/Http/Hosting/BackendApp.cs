@@ -7,6 +7,7 @@ using Alignak.Actors.Documents;
 using Alignak.Actors.Security;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
+using Alignak.Http.OpenApi;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
 using Alignak.Persistence.Logs;
@@ -61,6 +62,7 @@ public static class BackendApp
         app.MapSystemEndpoints();
         app.MapLogEndpoints();
         app.MapResourceEndpoints();
+        app.MapApiDocs(settings);
         return app;
     }
 
