@@ -118,8 +118,11 @@ internal static class Hooks
     }
 
     /// <summary>Fields a client may not PATCH: the original's plain-text 412 refusals.</summary>
-    public static string? RefusePatch(string resource, JsonObject stored, JsonObject changes)
+    public static string? RefusePatch(string resource, JsonObject stored, JsonObject changes, IWriteContext context)
     {
+        // Checked before validation, as the original's pre-PATCH hook does (412, not 422).
+        if (IsGroup(resource) && (string?)(changes["_parent"] as JsonValue) is { } parentId && context.Find(resource, parentId) is null)
+            return $"Error: parent not found: {parentId}";
         if (Templates.RefusePatch(resource, stored, changes) is { } templateRefusal) return templateRefusal;
         // Defaults are protected by name; a renamed default would lose its protection.
         if (DefaultElements.IsProtected(resource, stored) && changes.ContainsKey("name")

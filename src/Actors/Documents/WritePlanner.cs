@@ -189,7 +189,7 @@ public sealed class WritePlanner(DocumentIndex index)
             if (ParseObject(command.Json) is not { } changes)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
 
-            if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, stored, changes) is { } refusal)
+            if (command.Mode == PatchMode.Client && Hooks.RefusePatch(resource, stored, changes, this) is { } refusal)
                 return WriteResult.Fail(WriteStatus.Refused, refusal);
             DocumentValidator.Serialize(_schema, changes);
             Hooks.BeforeValidatePatch(resource, changes);

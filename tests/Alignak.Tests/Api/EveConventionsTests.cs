@@ -130,6 +130,38 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Group_trees_default_to_All_and_refuse_unknown_parents()
+    {
+        var top = await fixture.CreateAsync("hostgroup", new JsonObject { ["name"] = "grp-top", ["_realm"] = fixture.RealmAll });
+        var all = (await Admin.FindAsync("hostgroup", "All"))!;
+        Assert.Equal((string?)all["_id"], (string?)top["_parent"]);
+        Assert.Equal(1, (int?)top["_level"]);
+        var host = await fixture.CreateAsync("host", new JsonObject { ["name"] = "grp-member" });
+        var child = await fixture.CreateAsync("hostgroup", new JsonObject
+        {
+            ["name"] = "grp-child", ["_realm"] = fixture.RealmAll, ["_parent"] = (string)top["_id"]!,
+            ["hosts"] = new JsonArray((string)host["_id"]!, (string)host["_id"]!),
+        });
+        Assert.Equal(2, (int?)child["_level"]);
+        Assert.Equal([(string)all["_id"]!, (string)top["_id"]!], child["_tree_parents"]!.AsArray().Select(n => (string)n!));
+        Assert.Single(child["hosts"]!.AsArray());
+
+        var (forbidden, text) = await Admin.PatchAsync($"/hostgroup/{child["_id"]}", new JsonObject { ["_tree_parents"] = new JsonArray() }, (string)child["_etag"]!);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, forbidden);
+        Assert.Equal("Updating _tree_parents is forbidden", (string?)text);
+        var (unknown, unknownText) = await Admin.PatchAsync($"/hostgroup/{child["_id"]}", new JsonObject { ["_parent"] = "5a0000000000000000000042" }, (string)child["_etag"]!);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, unknown);
+        Assert.Equal("Error: parent not found: 5a0000000000000000000042", (string?)unknownText);
+    }
+
+    [Fact]
+    public async Task Escalations_default_to_the_24x7_period()
+    {
+        var escalation = await fixture.CreateAsync("hostescalation", new JsonObject { ["name"] = "esc-default", ["_realm"] = fixture.RealmAll });
+        Assert.Equal(fixture.Always, (string?)escalation["escalation_period"]);
+    }
+
+    [Fact]
     public async Task Deleting_a_host_deletes_its_services_and_live_state_writes_keep_updated()
     {
         var host = await fixture.CreateAsync("host", new JsonObject { ["name"] = "cascade-host", ["customs"] = new JsonObject { ["_A"] = "1" } });
