@@ -30,6 +30,14 @@ internal static class Hooks
             document["escalation_period"] = (string)always["_id"]!;
         if (IsGroup(resource)) DeduplicateMembers(resource, document);
 
+        // An action belongs to its host's realm.
+        if (Security.UserRights.IsAction(resource) && (string?)(document["host"] as JsonValue) is { } actionHost
+            && context.Find("host", actionHost) is { } target)
+        {
+            document["_realm"] = target["_realm"]?.DeepClone();
+            document["_sub_realm"] = target["_sub_realm"]?.DeepClone();
+        }
+
         // Defaults the original fills whether or not templates are used.
         if (resource is "host" or "service" or "user" && document["_realm"] is null
             && context.CallerId is { } caller && context.Find("user", caller)?["_realm"] is { } callerRealm)

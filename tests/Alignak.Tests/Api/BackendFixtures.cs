@@ -28,6 +28,9 @@ public abstract class BackendFixture(DatabaseProvider provider) : IAsyncLifetime
         Dummy = await IdOf("host", "_dummy");
     }
 
+    public Samples.Context SampleContext => new(AdminId, Always, UsersAll, async (realm, sub) =>
+        (string)(await CreateAsync("host", new JsonObject { ["name"] = $"h-{Guid.NewGuid():N}", ["_realm"] = realm, ["_sub_realm"] = sub }))["_id"]!);
+
     public async Task<string> IdOf(string resource, string name) => (string)(await Admin.FindAsync(resource, name))!["_id"]!;
 
     /// <summary>Creates a document and returns it as stored.</summary>
