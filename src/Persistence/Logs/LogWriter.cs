@@ -72,7 +72,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
     {
         var schema = Schemas.Find(resource)!;
-        if (await FindAsync(resource, id, allowed, cancellationToken) is not { } stored) return WriteResult.Fail(WriteStatus.NotFound);
+        if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
         if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
         DocumentValidator.Serialize(schema, changes);
         var merged = stored.DeepClone().AsObject();
@@ -81,7 +81,8 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(id, null, null, null, issues.ToJsonString(Compact))], []);
         merged["_updated"] = Rfc1123.Format(Rfc1123.Now());
         merged["_etag"] = ETags.Compute(merged);
-        if (!await store.UpdateAsync(resource, Row(id, 0, merged), cancellationToken)) return WriteResult.Fail(WriteStatus.NotFound);
+        if (!await store.UpdateAsync(resource, Row(id, 0, merged), storedJson, cancellationToken))
+            return await ChangedMeanwhile(resource, id, cancellationToken);
         return new WriteResult(WriteStatus.Updated,
             [new ItemOutcome(id, (string?)merged["_created"], (string?)merged["_updated"], (string?)merged["_etag"], null)], []);
     }
@@ -89,9 +90,10 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     public async Task<WriteResult> DeleteAsync(string resource, string id, string? ifMatch,
         Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
     {
-        if (await FindAsync(resource, id, allowed, cancellationToken) is not { } stored) return WriteResult.Fail(WriteStatus.NotFound);
+        if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
         if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
-        await store.DeleteAsync(resource, id, cancellationToken);
+        if (await store.DeleteAsync(resource, id, storedJson, cancellationToken) == 0)
+            return await ChangedMeanwhile(resource, id, cancellationToken);
         return new WriteResult(WriteStatus.Deleted, [], []);
     }
 
@@ -100,21 +102,26 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     {
         if (allowed is null)
         {
-            await store.DeleteAsync(resource, null, cancellationToken);
+            await store.DeleteAsync(resource, null, null, cancellationToken);
             return;
         }
-        var doomed = new List<string>();
+        var doomed = new List<(string Id, string Json)>();
         await foreach (var json in store.ReadAsync(resource, new LogQuery(), 0, null, cancellationToken))
-            if (JsonNode.Parse(json) is JsonObject document && allowed(document)) doomed.Add((string)document["_id"]!);
-        foreach (var id in doomed) await store.DeleteAsync(resource, id, cancellationToken);
+            if (JsonNode.Parse(json) is JsonObject document && allowed(document)) doomed.Add(((string)document["_id"]!, json));
+        foreach (var (id, json) in doomed) await store.DeleteAsync(resource, id, json, cancellationToken);
     }
 
-    private async Task<JsonObject?> FindAsync(string resource, string id, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    /// <summary>The stored document and its exact stored JSON (the compare-and-set token), if the caller may see it.</summary>
+    private async Task<(JsonObject Document, string Json)?> FindAsync(string resource, string id, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(resource, id, cancellationToken) is not { } json) return null;
         var document = JsonNode.Parse(json)!.AsObject();
-        return allowed?.Invoke(document) == false ? null : document;
+        return allowed?.Invoke(document) == false ? null : (document, json);
     }
+
+    /// <summary>A compare-and-set that missed: the row is gone (404) or another write changed it first (412).</summary>
+    private async Task<WriteResult> ChangedMeanwhile(string resource, string id, CancellationToken cancellationToken) =>
+        WriteResult.Fail(await store.GetAsync(resource, id, cancellationToken) is null ? WriteStatus.NotFound : WriteStatus.PreconditionFailed);
 
     private static WriteStatus? Stale(JsonObject stored, string? ifMatch) =>
         string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired

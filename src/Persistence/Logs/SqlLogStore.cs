@@ -64,13 +64,17 @@ public sealed class SqlLogStore(DatabaseOptions options)
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    /// <summary>Replaces a row's document; false when the row is gone.</summary>
-    public async Task<bool> UpdateAsync(string resource, LogRow row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a row's document if it still holds <paramref name="expected"/> (compare-and-set, so a
+    /// concurrent edit is never overwritten); false when the row is gone or changed meanwhile.
+    /// </summary>
+    public async Task<bool> UpdateAsync(string resource, LogRow row, string expected, CancellationToken cancellationToken)
     {
         await using var connection = options.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id";
+        command.CommandText = $"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id AND body = @expected";
+        command.Parameter("@expected").Value = expected;
         command.Parameter("@id").Value = row.Id;
         command.Parameter("@host").Value = (object?)row.Host ?? DBNull.Value;
         command.Parameter("@service").Value = (object?)row.Service ?? DBNull.Value;
@@ -80,9 +84,15 @@ public sealed class SqlLogStore(DatabaseOptions options)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<int> DeleteAsync(string resource, string? id, CancellationToken cancellationToken) =>
-        await ExecuteAsync($"DELETE FROM {Table(resource)}" + (id is null ? "" : " WHERE id = @id"),
-            command => { if (id is not null) command.Parameter("@id").Value = id; }, cancellationToken);
+    /// <summary>Deletes every row, or the row <paramref name="id"/> if it still holds <paramref name="expected"/>.</summary>
+    public async Task<int> DeleteAsync(string resource, string? id, string? expected, CancellationToken cancellationToken) =>
+        await ExecuteAsync($"DELETE FROM {Table(resource)}" + (id is null ? "" : " WHERE id = @id AND body = @expected"),
+            command =>
+            {
+                if (id is null) return;
+                command.Parameter("@id").Value = id;
+                command.Parameter("@expected").Value = expected ?? "";
+            }, cancellationToken);
 
     /// <summary>Removes the rows created before <paramref name="before"/> (epoch seconds); returns how many.</summary>
     public async Task<int> PurgeAsync(string resource, long before, CancellationToken cancellationToken) =>

@@ -137,6 +137,20 @@ public abstract class LogTests<TFixture>(TFixture fixture) where TFixture : Back
     }
 
     [Fact]
+    public async Task Concurrent_patches_with_one_etag_let_exactly_one_win()
+    {
+        var (_, body) = await fixture.Admin.PostAsync("/history", new JsonObject { ["type"] = "webui.comment", ["message"] = "race" });
+        var id = (string)body!["_id"]!;
+        var etag = (string)body["_etag"]!;
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            fixture.Admin.PatchAsync($"/history/{id}", new JsonObject { ["message"] = $"writer {i}" }, etag)));
+        Assert.Single(attempts, a => a.Status == HttpStatusCode.OK);
+        Assert.All(attempts.Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.PreconditionFailed, a.Status));
+        var winner = attempts.Single(a => a.Status == HttpStatusCode.OK);
+        Assert.Equal((string?)winner.Body!["_etag"], (string?)(await fixture.Admin.GetAsync($"/history/{id}")).Body!["_etag"]);
+    }
+
+    [Fact]
     public async Task The_purge_removes_rows_older_than_the_retention()
     {
         var (_, body) = await fixture.Admin.PostAsync("/history", new JsonObject { ["type"] = "webui.comment", ["message"] = "old news" });
