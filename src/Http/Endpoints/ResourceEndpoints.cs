@@ -145,8 +145,11 @@ public static class ResourceEndpoints
         var skip = (long)(page - 1) * maxResults;
         if (visible is null && IndexedOnly(view, filter) is { } answered)
         {
-            var sorted = sort is null ? answered : sort.Sort(answered);
-            return (sorted.Count, sorted.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList());
+            // Documents are looked up only for the page, unless they must be sorted first.
+            var window = sort is null
+                ? answered.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).Select(view.Get).OfType<JsonObject>().ToList()
+                : sort.Sort(answered.Select(view.Get).OfType<JsonObject>()).Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList();
+            return (answered.Count, window);
         }
         var narrowed = Narrowed(view, filter);
         if (narrowed is null && visible is null && filter.MatchesAll)
@@ -186,7 +189,7 @@ public static class ResourceEndpoints
     /// A filter made only of equalities on indexed fields is answered from the lookups alone: the smallest
     /// set in id order, kept where every other set has the id. Null when the filter needs a scan.
     /// </summary>
-    private static List<JsonObject>? IndexedOnly(ResourceCollection.View view, WhereFilter filter)
+    private static List<string>? IndexedOnly(ResourceCollection.View view, WhereFilter filter)
     {
         if (!filter.EqualitiesOnly) return null;
         var sets = new List<IdSet>();
@@ -201,12 +204,12 @@ public static class ResourceEndpoints
         var everything = view.Count;
         var smallest = sets[0];
         sets.RemoveAll(set => set != smallest && set.Count == everything);
-        var result = new List<JsonObject>();
+        var result = new List<string>();
         foreach (var id in sets[0])
         {
             var inAll = true;
             for (var i = 1; i < sets.Count && inAll; i++) inAll = sets[i].Contains(id);
-            if (inAll && view.Get(id) is { } document) result.Add(document);
+            if (inAll) result.Add(id);
         }
         return result;
     }
