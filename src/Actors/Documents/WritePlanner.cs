@@ -13,6 +13,16 @@ public sealed class WritePlanner(DocumentIndex index)
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
+    public const string PostedItemsMessage = "The request body must be a JSON object or a list of objects";
+
+    /// <summary>What a POST may carry: one object, or a non-empty list of objects (Eve's bulk insert); null otherwise.</summary>
+    public static List<JsonObject>? PostedItems(JsonNode? body) => body switch
+    {
+        JsonObject single => [single],
+        JsonArray { Count: > 0 } array when array.All(e => e is JsonObject) => array.Select(e => e!.AsObject()).ToList(),
+        _ => null,
+    };
+
     public WriteResult Plan(IResourceCommand command) => command switch
     {
         CreateDocuments c => new Batch(index, c.Resource, c.CallerId).Create(c),
@@ -116,14 +126,8 @@ public sealed class WritePlanner(DocumentIndex index)
             catch (JsonException) { return WriteResult.Fail(WriteStatus.BadRequest, "The request body is not valid JSON"); }
 
             var batch = body is JsonArray;
-            var items = body switch
-            {
-                JsonObject single => [single],
-                JsonArray array when array.All(e => e is JsonObject) => array.Select(e => e!.AsObject()).ToList(),
-                _ => null,
-            };
-            if (items is null || items.Count == 0)
-                return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object or a list of objects");
+            if (PostedItems(body) is not { } items)
+                return WriteResult.Fail(WriteStatus.BadRequest, PostedItemsMessage);
 
             var outcomes = new List<ItemOutcome>();
             var inserted = new List<JsonObject>();
@@ -234,14 +238,9 @@ public sealed class WritePlanner(DocumentIndex index)
         private JsonNode? MergeField(string field, JsonNode? current, JsonNode? patch)
         {
             var isDict = _schema.Fields.TryGetValue(field, out var f) ? f.Type == "dict" : _schema.AllowUnknown;
-            if (!isDict || current is not JsonObject target || patch is not JsonObject source)
-                return patch?.DeepClone();
-            var result = target.DeepClone().AsObject();
-            foreach (var (key, value) in source)
-                result[key] = result[key] is JsonObject inner && value is JsonObject innerPatch
-                    ? DeepMerge(inner, innerPatch)
-                    : value?.DeepClone();
-            return result;
+            return isDict && current is JsonObject target && patch is JsonObject source
+                ? DeepMerge(target, source)
+                : patch?.DeepClone();
         }
 
         private static JsonObject DeepMerge(JsonObject target, JsonObject source)

@@ -104,13 +104,7 @@ public static class LogEndpoints
                 EveResults.WriteDocument(writer, ResourceEndpoints.Shape(document, projection, embedding, index),
                     w => ResourceEndpoints.WriteItemLinks(w, schema, document));
             writer.WriteEndArray();
-            ResourceEndpoints.WriteCollectionLinks(writer, resource, request, settings, maxResults, page, (int)Math.Min(total, int.MaxValue));
-            writer.WriteStartObject("_meta");
-            writer.WriteNumber("page", page);
-            writer.WriteNumber("max_results", maxResults);
-            writer.WriteNumber("total", total);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            ResourceEndpoints.WritePageEnd(writer, resource, request, settings, maxResults, page, total);
         }, response => response.Headers["X-Total-Count"] = total.ToString());
     }
 

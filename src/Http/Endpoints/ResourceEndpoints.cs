@@ -121,13 +121,7 @@ public static class ResourceEndpoints
                 else EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w => WriteItemLinks(w, schema, document));
             }
             writer.WriteEndArray();
-            WriteCollectionLinks(writer, resource, request, settings, maxResults, page, total);
-            writer.WriteStartObject("_meta");
-            writer.WriteNumber("page", page);
-            writer.WriteNumber("max_results", maxResults);
-            writer.WriteNumber("total", total);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WritePageEnd(writer, resource, request, settings, maxResults, page, total);
         }, response =>
         {
             response.Headers["X-Total-Count"] = total.ToString();
@@ -282,9 +276,22 @@ public static class ResourceEndpoints
         writer.WriteEndObject();
     }
 
+    /// <summary>A collection page's <c>_links</c> and <c>_meta</c>, closing the envelope.</summary>
+    internal static void WritePageEnd(Utf8JsonWriter writer, string resource, HttpRequest request,
+        BackendSettings settings, int maxResults, int page, long total)
+    {
+        WriteCollectionLinks(writer, resource, request, settings, maxResults, page, total);
+        writer.WriteStartObject("_meta");
+        writer.WriteNumber("page", page);
+        writer.WriteNumber("max_results", maxResults);
+        writer.WriteNumber("total", total);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
     /// <summary>Eve's links: max_results only when not the default, then where, sort, the other parameters, page.</summary>
-    internal static void WriteCollectionLinks(Utf8JsonWriter writer, string resource, HttpRequest request,
-        BackendSettings settings, int maxResults, int page, int total)
+    private static void WriteCollectionLinks(Utf8JsonWriter writer, string resource, HttpRequest request,
+        BackendSettings settings, int maxResults, int page, long total)
     {
         var query = new StringBuilder();
         void Add(string key, string value) => query.Append(query.Length == 0 ? '?' : '&').Append(key).Append('=').Append(value);
@@ -296,7 +303,7 @@ public static class ResourceEndpoints
         var baseQuery = query.ToString();
         string Href(int p) => resource + baseQuery + (p > 1 ? (baseQuery.Length == 0 ? "?" : "&") + "page=" + p : "");
 
-        var lastPage = total == 0 ? 1 : (total + maxResults - 1) / maxResults;
+        var lastPage = total == 0 ? 1 : (int)Math.Min(int.MaxValue, (total + maxResults - 1) / maxResults);
         writer.WriteStartObject("_links");
         EveResults.WriteLink(writer, "parent", "home", "/");
         EveResults.WriteLink(writer, "self", resource, Href(page));

@@ -17,14 +17,8 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     {
         var schema = Schemas.Find(resource)!;
         var batch = body is JsonArray;
-        var items = body switch
-        {
-            JsonObject one => [one],
-            JsonArray many when many.All(e => e is JsonObject) => many.Select(e => e!.AsObject()).ToList(),
-            _ => null,
-        };
-        if (items is null || items.Count == 0)
-            return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object or a list of objects");
+        if (WritePlanner.PostedItems(body) is not { } items)
+            return WriteResult.Fail(WriteStatus.BadRequest, WritePlanner.PostedItemsMessage);
 
         var knownLogs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in items.Select(i => i["logcheckresult"]).OfType<JsonValue>().Select(v => v.ToString()).Distinct())
