@@ -170,6 +170,14 @@ internal static class Hooks
     public static void AfterPatch(string resource, JsonObject stored, JsonObject merged, JsonObject changes, IWriteContext context)
     {
         Templates.AfterPatch(resource, merged, changes, context);
+        // A host's services follow it into its new realm.
+        if (resource == "host" && (string?)merged["_realm"] is { } realm && realm != (string?)stored["_realm"])
+            foreach (var serviceId in context.IdsWhere("service", "host", (string)merged["_id"]!))
+                if (context.Edit("service", serviceId) is { } service)
+                {
+                    service["_realm"] = realm;
+                    context.Updated(service);
+                }
         if (!IsTree(resource) || (string?)stored["_parent"] == (string?)merged["_parent"]) return;
         var id = (string)merged["_id"]!;
         MoveDescendants(resource, merged, context);
@@ -233,10 +241,21 @@ internal static class Hooks
         context.Updated(edited);
     }
 
-    /// <summary>Live-state writes (and, on hosts and services, custom variables) keep <c>_updated</c>.</summary>
-    public static bool KeepsUpdated(string resource, JsonObject changes) =>
-        resource is "host" or "service" && changes.Count > 0
-        && changes.All(p => p.Key.StartsWith("ls_", StringComparison.Ordinal) || p.Key == "customs");
+    private static readonly string[] HostKeepsUpdated = ["_overall_state_id", "_realm", "customs"];
+    private static readonly string[] AlignakRunningFields = ["last_alive", "last_command_check", "last_log_rotation"];
+
+    /// <summary>
+    /// Changes the Alignak arbiter must not take for a configuration change keep <c>_updated</c> (it
+    /// polls it): live state and custom variables of hosts and services, a user's UI preferences,
+    /// the running-state fields of an Alignak instance. The ETag still changes.
+    /// </summary>
+    public static bool KeepsUpdated(string resource, JsonObject changes) => changes.Count > 0 && resource switch
+    {
+        "host" or "service" => changes.All(p => p.Key.StartsWith("ls_", StringComparison.Ordinal) || HostKeepsUpdated.Contains(p.Key)),
+        "user" => changes.All(p => p.Key == "ui_preferences"),
+        "alignak" => changes.All(p => AlignakRunningFields.Contains(p.Key)),
+        _ => false,
+    };
 
     // ---- helpers ------------------------------------------------------------------------------
 

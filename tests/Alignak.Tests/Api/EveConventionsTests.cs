@@ -155,6 +155,32 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Running_state_and_preferences_keep_updated_and_a_hosts_services_follow_its_realm()
+    {
+        var alignak = await fixture.CreateAsync("alignak", new JsonObject { ["name"] = "arbiter-master", ["_realm"] = fixture.RealmAll });
+        var user = await fixture.CreateAsync("user", new JsonObject { ["name"] = "prefs-user", ["password"] = "p" });
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // _updated has one-second precision
+        var (alive, _) = await Admin.PatchAsync($"/alignak/{alignak["_id"]}", new JsonObject { ["last_alive"] = 1700000000 }, (string)alignak["_etag"]!);
+        Assert.Equal(HttpStatusCode.OK, alive);
+        var afterAlive = (await Admin.GetAsync($"/alignak/{alignak["_id"]}")).Body!;
+        Assert.Equal((string?)alignak["_updated"], (string?)afterAlive["_updated"]);
+        var (renamed, _) = await Admin.PatchAsync($"/alignak/{alignak["_id"]}", new JsonObject { ["alias"] = "Master" }, (string)afterAlive["_etag"]!);
+        Assert.Equal(HttpStatusCode.OK, renamed);
+        Assert.NotEqual((string?)alignak["_updated"], (string?)(await Admin.GetAsync($"/alignak/{alignak["_id"]}")).Body!["_updated"]);
+
+        var (prefs, _) = await Admin.PatchAsync($"/user/{user["_id"]}", new JsonObject { ["ui_preferences"] = new JsonObject { ["theme"] = "dark" } }, (string)user["_etag"]!);
+        Assert.Equal(HttpStatusCode.OK, prefs);
+        Assert.Equal((string?)user["_updated"], (string?)(await Admin.GetAsync($"/user/{user["_id"]}")).Body!["_updated"]);
+
+        var elsewhere = await fixture.CreateAsync("realm", new JsonObject { ["name"] = "move-target" });
+        var host = await fixture.CreateAsync("host", new JsonObject { ["name"] = "mover" });
+        var service = await fixture.CreateAsync("service", new JsonObject { ["name"] = "svc", ["host"] = (string)host["_id"]! });
+        var (moved, _) = await Admin.PatchAsync($"/host/{host["_id"]}", new JsonObject { ["_realm"] = (string)elsewhere["_id"]! }, (string)host["_etag"]!);
+        Assert.Equal(HttpStatusCode.OK, moved);
+        Assert.Equal((string?)elsewhere["_id"], (string?)(await Admin.GetAsync($"/service/{service["_id"]}")).Body!["_realm"]);
+    }
+
+    [Fact]
     public async Task Escalations_default_to_the_24x7_period()
     {
         var escalation = await fixture.CreateAsync("hostescalation", new JsonObject { ["name"] = "esc-default", ["_realm"] = fixture.RealmAll });
