@@ -193,6 +193,7 @@ public sealed class EveConventionsTests(SqliteFixture fixture) : IClassFixture<S
         var host = await fixture.CreateAsync("host", new JsonObject { ["name"] = "cascade-host", ["customs"] = new JsonObject { ["_A"] = "1" } });
         var service = await fixture.CreateAsync("service", new JsonObject { ["name"] = "cascade-svc", ["host"] = (string)host["_id"]! });
         Assert.Equal((string?)fixture.RealmAll, (string?)service["_realm"]);
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // _updated has one-second precision
 
         var (status, patched) = await Admin.PatchAsync($"/host/{host["_id"]}",
             new JsonObject { ["ls_state"] = "DOWN", ["customs"] = new JsonObject { ["_B"] = "2" } }, (string)host["_etag"]!);
