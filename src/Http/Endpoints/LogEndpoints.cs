@@ -28,15 +28,13 @@ public static class LogEndpoints
             eve.MapPost("", (HttpContext http, LogWriter writer, CancellationToken ct) => Post(resource, http, writer, ct));
             eve.MapDelete("", (HttpContext http, LogWriter writer, CancellationToken ct) => DeleteCollection(resource, http, writer, ct));
             eve.MapMethods("", ["PATCH", "PUT"], (HttpContext http) =>
-                ResourceEndpoints.Resolve(resource, http.Request, item: false, out _)
-                ?? EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage));
+                ResourceEndpoints.Resolve(resource, http.Request, item: false, out _) ?? ResourceEndpoints.MethodNotAllowed());
             eve.MapMethods("/{id}", ["GET", "HEAD"], (string id, HttpContext http, SqlLogStore store, DocumentIndex index, CancellationToken ct) =>
                 GetItem(resource, id, http, store, index, ct));
             eve.MapPatch("/{id}", (string id, HttpContext http, LogWriter writer, CancellationToken ct) => Patch(resource, id, http, writer, ct));
             eve.MapDelete("/{id}", (string id, HttpContext http, LogWriter writer, CancellationToken ct) => DeleteItem(resource, id, http, writer, ct));
             eve.MapMethods("/{id}", ["PUT", "POST"], (HttpContext http) =>
-                ResourceEndpoints.Resolve(resource, http.Request, item: true, out _)
-                ?? EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage));
+                ResourceEndpoints.Resolve(resource, http.Request, item: true, out _) ?? ResourceEndpoints.MethodNotAllowed());
         }
         return routes;
     }

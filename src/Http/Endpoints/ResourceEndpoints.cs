@@ -8,7 +8,6 @@ using Alignak.Actors.Security;
 using Alignak.Http.Auth;
 using Alignak.Http.Eve;
 using Alignak.Http.Settings;
-using Microsoft.Extensions.Primitives;
 
 namespace Alignak.Http.Endpoints;
 
@@ -32,7 +31,7 @@ public static class ResourceEndpoints
         return routes;
     }
 
-    private static IResult MethodNotAllowed() =>
+    internal static IResult MethodNotAllowed() =>
         EveResults.Error(StatusCodes.Status405MethodNotAllowed, EveResults.MethodNotAllowedMessage);
 
     /// <summary>The routable resource's schema, or the 404 or 405 to answer.</summary>
