@@ -8,6 +8,8 @@ wait_for() { for _ in $(seq 1 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0
 
 need=()
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+# A real browser for the tests of the pages the server serves.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -23,14 +23,19 @@ public static class ApiDocsEndpoints
             JsonSerializer.SerializeToUtf8Bytes(BackendOpenApiDocument.Build(settings)));
         routes.MapMethods(DocumentPath, ["GET", "HEAD"], () => Results.Bytes(document.Value, "application/json; charset=utf-8"));
 
-        routes.MapScalarApiReference("/scalar", options => options
-            .WithTitle("Alignak backend API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .AddPreferredSecuritySchemes(EveComponents.SecurityScheme)
-            .DisableDefaultFonts()
-            .DisableTelemetry()
-            .DisableAgent()
-            .DisableMcp());
+        routes.MapScalarApiReference("/scalar", options =>
+        {
+            options
+                .WithTitle("Alignak backend API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes(EveComponents.SecurityScheme)
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp();
+            // Its toolbar offers hosted services (deploy, share) that have no place on a monitoring backend.
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+        });
 
         // The original served Swagger UI under /docs.
         routes.MapGet("/docs", () => Results.Redirect(PagePath));
