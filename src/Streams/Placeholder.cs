@@ -1,1 +1,0 @@
-namespace Alignak.Streams; internal static class Placeholder { }
