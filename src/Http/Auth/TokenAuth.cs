@@ -64,16 +64,8 @@ public static class TokenAuth
         return rights;
     }
 
-    public static IResult Unauthorized() => EveResults.Json(StatusCodes.Status401Unauthorized, writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("_status", "ERR");
-        writer.WriteStartObject("_error");
-        writer.WriteNumber("code", 401);
-        writer.WriteString("message", Message);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }, response => response.Headers.WWWAuthenticate = "Basic realm=\"eve\"");
+    public static IResult Unauthorized() => EveResults.Error(StatusCodes.Status401Unauthorized, Message,
+        response => response.Headers.WWWAuthenticate = "Basic realm=\"eve\"");
 
     /// <summary>Endpoint filter for every Eve route.</summary>
     public static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -12,7 +12,7 @@ public static class EveResults
     public const string ConflictMessage =
         "A conflict happened while processing the request.  The resource might have been modified while the request was being processed.";
 
-    public static IResult Error(int code, string message) => new JsonResult(code, writer =>
+    public static IResult Error(int code, string message, Action<HttpResponse>? headers = null) => new JsonResult(code, writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("_status", "ERR");
@@ -21,7 +21,7 @@ public static class EveResults
         writer.WriteString("message", message);
         writer.WriteEndObject();
         writer.WriteEndObject();
-    });
+    }, headers);
 
     public static IResult NotFound() => Error(StatusCodes.Status404NotFound, NotFoundMessage);
 
