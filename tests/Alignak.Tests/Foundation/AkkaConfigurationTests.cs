@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.Extensions.DependencyInjection;
+using Alignak.Tests.Api;
 
 namespace Alignak.Tests.Foundation;
 
-public sealed class AkkaConfigurationTests(SqliteBackendFixture fixture) : IClassFixture<SqliteBackendFixture>
+public sealed class AkkaConfigurationTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
 {
     [Fact]
     public void One_process_is_a_one_node_cluster_on_loopback_with_the_sql_journal()

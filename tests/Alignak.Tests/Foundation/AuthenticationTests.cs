@@ -4,10 +4,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Tests.Support;
+using Alignak.Tests.Api;
 
 namespace Alignak.Tests.Foundation;
 
-public sealed class AuthenticationTests(SqliteBackendFixture fixture) : IClassFixture<SqliteBackendFixture>
+public sealed class AuthenticationTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
 {
     private HttpClient NewHttp() => new() { BaseAddress = fixture.Backend.Address };
 

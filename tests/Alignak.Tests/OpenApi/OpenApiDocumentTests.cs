@@ -2,13 +2,13 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Alignak.Actors.Resources;
-using Alignak.Tests.Foundation;
 using Microsoft.OpenApi;
+using Alignak.Tests.Api;
 
 namespace Alignak.Tests.OpenApi;
 
 /// <summary>The served OpenAPI document, read as a client would: without a token, from a real server.</summary>
-public sealed class OpenApiDocumentTests(SqliteBackendFixture fixture) : IClassFixture<SqliteBackendFixture>
+public sealed class OpenApiDocumentTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
 {
     private static readonly string[] HttpMethodNames = ["get", "head", "post", "put", "patch", "delete", "options", "trace"];
 
