@@ -131,6 +131,26 @@ internal abstract class ValueTest
     public abstract bool TestMissing();
 }
 
+/// <summary>
+/// A test Mongo applies to an array field as a whole (when <see cref="MatchesWholeArray"/> says so) and then
+/// to each of its elements; any success matches.
+/// </summary>
+internal abstract class ElementWiseTest : ValueTest
+{
+    public sealed override bool Test(JsonNode? node)
+    {
+        if (node is not JsonArray array) return One(node);
+        if (MatchesWholeArray(array)) return true;
+        for (var i = 0; i < array.Count; i++)
+            if (One(array[i])) return true;
+        return false;
+    }
+
+    protected virtual bool MatchesWholeArray(JsonArray array) => false;
+
+    protected abstract bool One(JsonNode? node);
+}
+
 internal sealed class EqTest(QValue value) : ValueTest
 {
     public QValue Value { get; } = value;
@@ -169,32 +189,11 @@ internal enum CmpOp : byte
     Lte,
 }
 
-internal sealed class CmpTest(CmpOp op, QValue value) : ValueTest
+internal sealed class CmpTest(CmpOp op, QValue value) : ElementWiseTest
 {
-    public override bool Test(JsonNode? node)
-    {
-        if (node is JsonArray array)
-        {
-            if (value.Kind == QKind.Array && One(array))
-            {
-                return true;
-            }
+    protected override bool MatchesWholeArray(JsonArray array) => value.Kind == QKind.Array && One(array);
 
-            for (var i = 0; i < array.Count; i++)
-            {
-                if (One(array[i]))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return One(node);
-    }
-
-    private bool One(JsonNode? node)
+    protected override bool One(JsonNode? node)
     {
         if (!value.TryCompare(node, out var c))
         {
@@ -213,7 +212,7 @@ internal sealed class CmpTest(CmpOp op, QValue value) : ValueTest
     public override bool TestMissing() => value.Kind == QKind.Null && (op is CmpOp.Gte or CmpOp.Lte);
 }
 
-internal sealed class InTest : ValueTest
+internal sealed class InTest : ElementWiseTest
 {
     private readonly QValue[] _values;
     private readonly HashSet<string>? _strings;
@@ -229,33 +228,10 @@ internal sealed class InTest : ValueTest
         }
     }
 
-    public override bool Test(JsonNode? node)
-    {
-        if (node is JsonArray array)
-        {
-            foreach (var v in _values)
-            {
-                if (v.Kind == QKind.Array && v.EqualsNode(array))
-                {
-                    return true;
-                }
-            }
+    protected override bool MatchesWholeArray(JsonArray array) =>
+        _values.Any(v => v.Kind == QKind.Array && v.EqualsNode(array));
 
-            for (var i = 0; i < array.Count; i++)
-            {
-                if (One(array[i]))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return One(node);
-    }
-
-    private bool One(JsonNode? node)
+    protected override bool One(JsonNode? node)
     {
         if (_strings is not null)
         {
@@ -374,32 +350,11 @@ internal sealed class ElemMatchTest(Matcher inner, bool documentForm) : ValueTes
     public override bool TestMissing() => false;
 }
 
-internal sealed class TypeTest(HashSet<string> types) : ValueTest
+internal sealed class TypeTest(HashSet<string> types) : ElementWiseTest
 {
-    public override bool Test(JsonNode? node)
-    {
-        if (node is JsonArray array)
-        {
-            if (types.Contains("array"))
-            {
-                return true;
-            }
+    protected override bool MatchesWholeArray(JsonArray array) => types.Contains("array");
 
-            for (var i = 0; i < array.Count; i++)
-            {
-                if (One(array[i]))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return One(node);
-    }
-
-    private bool One(JsonNode? node)
+    protected override bool One(JsonNode? node)
     {
         switch (QueryJson.Kind(node))
         {
@@ -444,27 +399,9 @@ internal sealed class TypeTest(HashSet<string> types) : ValueTest
     public override bool TestMissing() => false;
 }
 
-internal sealed class ModTest(double divisor, double remainder) : ValueTest
+internal sealed class ModTest(double divisor, double remainder) : ElementWiseTest
 {
-    public override bool Test(JsonNode? node)
-    {
-        if (node is JsonArray array)
-        {
-            for (var i = 0; i < array.Count; i++)
-            {
-                if (One(array[i]))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return One(node);
-    }
-
-    private bool One(JsonNode? node) =>
+    protected override bool One(JsonNode? node) =>
         QueryJson.TryGetNumber(node, out var d) && !double.IsNaN(d) && !double.IsInfinity(d)
         && Math.Truncate(d) % divisor == remainder;
 
