@@ -5,7 +5,10 @@ namespace Alignak.Persistence;
 
 public static class AkkaPersistenceConfig
 {
-    /// <summary>Akka.Persistence.Sql journal and snapshots in the backend's database (configured by HOCON: STACK.md 3.2).</summary>
+    /// <summary>
+    /// The entities' journal (our group-commit <see cref="Journal.SqlJournal"/>) and Akka.Persistence.Sql's snapshot
+    /// store, both in the backend's database (configured by HOCON: STACK.md 3.2).
+    /// </summary>
     public static AkkaConfigurationBuilder WithSqlPersistence(this AkkaConfigurationBuilder builder, DatabaseOptions options)
     {
         var cs = options.ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
@@ -13,16 +16,13 @@ public static class AkkaPersistenceConfig
         var hocon = $$"""
             akka.persistence {
               journal {
-                plugin = "akka.persistence.journal.sql"
-                sql {
+                plugin = "{{Journal.SqlJournal.PluginId}}"
+                alignak {
+                  class = "{{typeof(Journal.SqlJournal).AssemblyQualifiedName}}"
+                  plugin-dispatcher = "akka.actor.default-dispatcher"
                   connection-string = "{{cs}}"
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
+                  provider = "{{(options.Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgresql")}}"
                 }
-              }
-              query.journal.sql {
-                connection-string = "{{cs}}"
-                provider-name = "{{provider}}"
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
@@ -36,7 +36,7 @@ public static class AkkaPersistenceConfig
             """;
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
-            // The plugin classes are only named in the package's own defaults (STACK.md P1).
+            // The snapshot store's class is only named in the package's own defaults (STACK.md P1).
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
     }
 }

@@ -4,8 +4,9 @@ namespace Alignak.Persistence;
 
 /// <summary>
 /// Creates and upgrades the backend's own tables. The applied version is recorded in
-/// <c>alignak_schema</c>; each step runs once, in a transaction. (The journal and snapshot
-/// tables belong to Akka.Persistence.Sql, which creates them itself.)
+/// <c>alignak_schema</c>; each step runs once, in a transaction. (The
+/// snapshot tables belong to Akka.Persistence.Sql, which creates them itself.) <c>{blob}</c> names each
+/// provider's binary type.
 /// </summary>
 public static class SchemaMigrations
 {
@@ -34,6 +35,10 @@ public static class SchemaMigrations
             "CREATE INDEX alignak_logcheckresult_host ON alignak_logcheckresult (host, created)",
             "CREATE INDEX alignak_logcheckresult_service ON alignak_logcheckresult (service, created)",
         ],
+        // The entities' event journal (Journal/SqlJournal): one row per event, a tombstone keeps the highest number.
+        [
+            "CREATE TABLE alignak_journal (persistence_id VARCHAR(255) NOT NULL, sequence_nr BIGINT NOT NULL, serializer_id INTEGER NOT NULL, manifest VARCHAR(255) NOT NULL, payload {blob} NOT NULL, deleted SMALLINT NOT NULL, PRIMARY KEY (persistence_id, sequence_nr))",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;
@@ -60,7 +65,8 @@ public static class SchemaMigrations
 
         for (var step = version; step < LatestVersion; step++)
             foreach (var sql in Steps[step])
-                await ExecuteAsync(connection, transaction, sql, cancellationToken);
+                await ExecuteAsync(connection, transaction,
+                    sql.Replace("{blob}", options.Provider == DatabaseProvider.Sqlite ? "BLOB" : "BYTEA"), cancellationToken);
         if (version < LatestVersion)
         {
             await ExecuteAsync(connection, transaction, "DELETE FROM alignak_schema", cancellationToken);

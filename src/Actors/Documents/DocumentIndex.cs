@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Live;
 
 namespace Alignak.Actors.Documents;
 
@@ -20,7 +23,7 @@ public sealed class DocumentIndex
         lock (_gate)
         {
             if (!_collections.TryGetValue(resource, out var collection))
-                _collections[resource] = collection = new ResourceCollection(resource);
+                _collections[resource] = collection = new ResourceCollection(resource, this);
             return collection;
         }
     }
@@ -30,9 +33,17 @@ public sealed class DocumentIndex
         foreach (var group in changes.GroupBy(c => c.Resource))
             Collection(group.Key).Apply(group);
     }
+
+    /// <summary>A host's or service's new live state, merged into its document (a later revision wins).</summary>
+    public void ApplyLive(LiveChange change) => Collection(change.Resource).ApplyLive(change);
+
+    /// <summary>Called with (resource, before, after) for every document change, under the collection's write lock.</summary>
+    public event Action<string, JsonObject?, JsonObject?>? Changed;
+
+    internal void OnChanged(string resource, JsonObject? before, JsonObject? after) => Changed?.Invoke(resource, before, after);
 }
 
-public sealed class ResourceCollection(string resource)
+public sealed class ResourceCollection(string resource, DocumentIndex owner)
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
     private readonly SortedList<string, Entry> _items = new(StringComparer.Ordinal);
@@ -46,8 +57,14 @@ public sealed class ResourceCollection(string resource)
 
     public string Resource { get; } = resource;
 
-    /// <summary>A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.</summary>
-    private readonly record struct Entry(JsonObject Document, byte[] Utf8, long Revision);
+    /// <summary>
+    /// A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.
+    /// <paramref name="ConfigEtag"/>: the stored document's ETag, before a live state was merged in.
+    /// </summary>
+    private readonly record struct Entry(JsonObject Document, byte[] Utf8, long Revision, string? ConfigEtag);
+
+    /// <summary>Hosts' and services' latest live state: it wins over the live fields of the stored document.</summary>
+    private readonly Dictionary<string, (long Revision, JsonObject Fields)> _live = new(StringComparer.Ordinal);
 
     public int Count
     {
@@ -110,20 +127,59 @@ public sealed class ResourceCollection(string resource)
         {
             _items.Remove(change.Id);
             _byId.Remove(change.Id);
+            _live.Remove(change.Id);
             _deleted[change.Id] = change.Revision;
+            owner.OnChanged(Resource, current.Document, null);
             return;
         }
-        var utf8 = System.Text.Encoding.UTF8.GetBytes(change.Json);
+        var utf8 = Encoding.UTF8.GetBytes(change.Json);
         var document = JsonObject.Create(System.Text.Json.JsonDocument.Parse(utf8).RootElement)!;
-        // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
-        _ = document.Count;
-        _items[change.Id] = _byId[change.Id] = new Entry(document, utf8, change.Revision);
-        Index(change.Id, document);
-        if (known)
-            foreach (var field in _orders.Keys)
-                if (!JsonNode.DeepEquals(current.Document[field], document[field])) _orders.TryRemove(field, out _);
+        var configEtag = document["_etag"]?.GetValue<string>();
+        if (_live.TryGetValue(change.Id, out var live))
+            (document, utf8) = Overlay(document, configEtag, live.Fields);
+        Store(change.Id, known ? current : null, new Entry(document, utf8, change.Revision, configEtag));
     }
 
+    internal void ApplyLive(LiveChange change)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_live.TryGetValue(change.Id, out var known) && known.Revision >= change.Revision) return;
+            if (_deleted.ContainsKey(change.Id)) return;
+            var fields = LiveFields.ToJson(change.State);
+            _live[change.Id] = (change.Revision, fields);
+            if (!_byId.TryGetValue(change.Id, out var current)) return;
+            Unindex(change.Id, current.Document);
+            var (document, utf8) = Overlay(current.Document.DeepClone().AsObject(), current.ConfigEtag, fields);
+            Store(change.Id, current, current with { Document = document, Utf8 = utf8 });
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// The document with the live fields set. Its ETag follows the live state too (a hash of the stored ETag and
+    /// the live fields), so conditional GETs see every change, If-Match stays exact, and a restart changes nothing.
+    /// </summary>
+    private static (JsonObject, byte[]) Overlay(JsonObject document, string? configEtag, JsonObject fields)
+    {
+        foreach (var (name, value) in fields) document[name] = value?.DeepClone();
+        if (configEtag is not null)
+            document["_etag"] = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(configEtag + fields.ToJsonString())));
+        return (document, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document));
+    }
+
+    private void Store(string id, Entry? before, Entry entry)
+    {
+        // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
+        _ = entry.Document.Count;
+        _items[id] = _byId[id] = entry;
+        Index(id, entry.Document);
+        if (before is { } previous)
+            foreach (var field in _orders.Keys)
+                if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);
+        owner.OnChanged(Resource, before?.Document, entry.Document);
+    }
 
     private void Index(string id, JsonObject document)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -109,8 +110,14 @@ public sealed class DocumentIndexFeeder : ReceiveActor
     }
 }
 
+/// <summary>What follows an accepted write before its reply (live entities, history events).</summary>
+public interface IWriteObserver
+{
+    Task AfterWriteAsync(IResourceCommand command, WriteResult result, CancellationToken cancellationToken);
+}
+
 /// <summary>The edge's way to write: ask the resource's writer, then make the change visible here.</summary>
-public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, DocumentIndex index)
+public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, DocumentIndex index, IEnumerable<IWriteObserver> observers)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -120,7 +127,17 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
         var result = await region.Ask<WriteResult>(command, Timeout, cancellationToken);
         // Read-your-writes on this node even when the writer lives on another one.
         index.Apply(result.Changes);
-        return result;
+        if (result.Changes.Count == 0) return result;
+        foreach (var observer in observers) await observer.AfterWriteAsync(command, result, cancellationToken);
+        if (command.Resource is not ("host" or "service")) return result;
+        // Their live state is merged in by then, which changes the ETag: reply the one a client can use as If-Match
+        // (the original rewrote its insert-time ETag in the response likewise).
+        var collection = index.Collection(command.Resource);
+        return result with
+        {
+            Items = result.Items.Select(item => item.Id is { } id && collection.Get(id)?["_etag"] is JsonValue etag
+                ? item with { ETag = etag.GetValue<string>() } : item).ToList(),
+        };
     }
 }
 

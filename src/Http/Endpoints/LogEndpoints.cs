@@ -5,6 +5,7 @@ using Alignak.Actors.Query;
 using Alignak.Actors.Resources;
 using Alignak.Http.Auth;
 using Alignak.Http.Eve;
+using Alignak.Http.Live;
 using Alignak.Http.Settings;
 using Alignak.Persistence.Logs;
 
@@ -25,7 +26,7 @@ public static class LogEndpoints
             var eve = routes.MapGroup("/" + resource).AddEndpointFilter(TokenAuth.RequireToken);
             eve.MapMethods("", ["GET", "HEAD"], (HttpContext http, SqlLogStore store, DocumentIndex index, BackendSettings settings, CancellationToken ct) =>
                 GetCollection(resource, http, store, index, settings, ct));
-            eve.MapPost("", (HttpContext http, LogWriter writer, CancellationToken ct) => Post(resource, http, writer, ct));
+            eve.MapPost("", (HttpContext http, LogWriter writer, CheckResultIngestion live, CancellationToken ct) => Post(resource, http, writer, live, ct));
             eve.MapDelete("", (HttpContext http, LogWriter writer, CancellationToken ct) => DeleteCollection(resource, http, writer, ct));
             eve.MapMethods("", ["PATCH", "PUT"], (HttpContext http) =>
                 ResourceEndpoints.Resolve(resource, http.Request, item: false, out _) ?? ResourceEndpoints.MethodNotAllowed());
@@ -175,12 +176,14 @@ public static class LogEndpoints
             response => { if (etag is not null) response.Headers.ETag = $"\"{etag}\""; });
     }
 
-    private static async Task<IResult> Post(string resource, HttpContext http, LogWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> Post(string resource, HttpContext http, LogWriter writer, CheckResultIngestion live,
+        CancellationToken cancellationToken)
     {
         if (ResourceEndpoints.Refusal(resource, http, "POST", http.Rights().MayCreate(resource)) is { } refused) return refused;
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
-        var result = await writer.CreateAsync(resource, body!, cancellationToken);
+        var result = await writer.CreateAsync(resource, body!, cancellationToken,
+            resource == "logcheckresult" ? live.AfterLogCheckResultsAsync : null);
         return WriteResponses.ForCreate(resource, result);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
 using Alignak.Actors.Query;
 using Alignak.Actors.Resources;
 using Alignak.Actors.Security;
@@ -76,8 +77,9 @@ public static class ResourceEndpoints
 
     // ---- reads ---------------------------------------------------------------------------------
 
-    private static IResult GetCollection(string resource, HttpContext http, DocumentIndex index, BackendSettings settings)
+    private static IResult GetCollection(string resource, HttpContext http, DocumentIndex index, BackendSettings settings, LiveSynthesis synthesis)
     {
+        if (resource == "livesynthesis") synthesis.Flush();
         var request = http.Request;
         if (Resolve(resource, request, item: false, out var schema) is { } missing) return missing;
         WhereFilter filter;
@@ -228,8 +230,9 @@ public static class ResourceEndpoints
         return projection?.Apply(shaped) ?? shaped;
     }
 
-    private static IResult GetItem(string resource, string id, HttpContext http, DocumentIndex index)
+    private static IResult GetItem(string resource, string id, HttpContext http, DocumentIndex index, LiveSynthesis synthesis)
     {
+        if (resource == "livesynthesis") synthesis.Flush();
         var request = http.Request;
         if (Resolve(resource, request, item: true, out var schema) is { } missing) return missing;
         if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document

@@ -4,9 +4,11 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
+using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
@@ -32,6 +34,10 @@ public static class BackendApp
         builder.Services.AddSingleton<IDocumentStore>(new SqlDocumentStore(database));
         builder.Services.AddSingleton<DocumentIndex>();
         builder.Services.AddSingleton<DocumentWriter>();
+        builder.Services.AddSingleton<LiveEntities>();
+        builder.Services.AddSingleton<IWriteObserver, LiveEffects>();
+        builder.Services.AddSingleton<CheckResultIngestion>();
+        builder.Services.AddSingleton<LiveSynthesis>();
         builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
         builder.Services.AddSingleton<SqlLogStore>();
         builder.Services.AddSingleton<LogWriter>();
@@ -42,7 +48,8 @@ public static class BackendApp
                 .WithRemoting(settings.ClusterHost, settings.ClusterPort)
                 .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
                 .WithSqlPersistence(database)
-                .AddResourceWriters();
+                .AddResourceWriters()
+                .AddLiveEntities();
             if (settings.ClusterSeedNodes.Count == 0)
                 // One process is a one-node cluster that joins itself.
                 akka.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
@@ -61,6 +68,7 @@ public static class BackendApp
         app.UseHttpMethodOverride();
         app.MapSystemEndpoints();
         app.MapLogEndpoints();
+        app.MapCheckResultEndpoints();
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;
@@ -75,6 +83,8 @@ public static class BackendApp
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => EveResults.Error(
                 StatusCodes.Status413PayloadTooLarge, "The data value transmitted exceeds the capacity limit."),
             BadHttpRequestException bad => EveResults.Error(bad.StatusCode, RequestBody.BadRequestMessage),
+            LiveStateUnavailableException live => EveResults.Error(StatusCodes.Status503ServiceUnavailable,
+                $"The live state was not stored: {live.Message}"),
             AskTimeoutException or TaskCanceledException => EveResults.Error(StatusCodes.Status503ServiceUnavailable,
                 "The backend did not answer in time; the request may not have been applied"),
             _ => EveResults.Error(StatusCodes.Status500InternalServerError, "Internal server error"),

@@ -1,4 +1,5 @@
 using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Persistence;
 
@@ -13,6 +14,8 @@ public sealed class BackendInitializer(
     IDocumentStore store,
     DocumentIndex index,
     DocumentWriter writer,
+    LiveEntities entities,
+    LiveSynthesis synthesis,
     PasswordHasher hasher,
     ILogger<BackendInitializer> log) : IHostedService
 {
@@ -28,6 +31,27 @@ public sealed class BackendInitializer(
 
         var created = await DefaultElements.EnsureAsync(index, hasher, command => writer.SendAsync(command, cancellationToken));
         if (created > 0) log.LogInformation("Created {Count} default elements", created);
+
+        await WakeEntitiesAsync(cancellationToken);
+        synthesis.Flush();
+    }
+
+    /// <summary>
+    /// Every host and service entity recovers before requests are served, re-arms its timers, and puts its live
+    /// state into the index (an entity missing after a crash is created from its document).
+    /// </summary>
+    private async Task WakeEntitiesAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var items = new[] { ("host", EntityKind.Host), ("service", EntityKind.Service) }
+            .SelectMany(c => index.Collection(c.Item1).Read(view => view.All().ToList())
+                .Where(d => (bool?)d["_is_template"] != true)
+                .Select(d => LiveEntities.Sync(c.Item2, d)))
+            .ToList();
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 512, CancellationToken = cancellationToken },
+            async (sync, ct) => await entities.AskAsync(sync, ct));
+        if (items.Count > 0)
+            log.LogInformation("Recovered {Count} host and service entities in {Seconds:F1} s", items.Count, started.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

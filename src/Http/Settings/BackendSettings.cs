@@ -40,6 +40,12 @@ public sealed class BackendSettings
     public IReadOnlyList<string> ClusterSeedNodes { get; set; } = [];
     public long MaxRequestBodySize { get; set; } = 16 * 1024 * 1024;
     public int LogsRetentionDays { get; set; }
+    /// <summary>
+    /// Off (the original): an action resource only records the request until Alignak's scheduler processes it.
+    /// On (a backend without Alignak): the entity acknowledges, schedules the downtime or records the forced check
+    /// at once, and the action is marked processed.
+    /// </summary>
+    public bool ActionsApplyImmediately { get; set; }
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
 
     /// <summary>Where the settings came from, for the start-up log.</summary>

@@ -69,6 +69,7 @@ public static class SettingsLoader
         ["CLUSTER_HOST"] = (s, v) => s.ClusterHost = String(v, allowNull: false)!,
         ["CLUSTER_PORT"] = (s, v) => s.ClusterPort = Int(v, 0, 65535),
         ["CLUSTER_SEED_NODES"] = (s, v) => s.ClusterSeedNodes = StringList(v),
+        ["ACTIONS_APPLY_IMMEDIATELY"] = (s, v) => s.ActionsApplyImmediately = Bool(v),
         ["LOGS_RETENTION_DAYS"] = (s, v) => s.LogsRetentionDays = Int(v, 0, 36500),
         ["MAX_REQUEST_BODY_SIZE"] = (s, v) => s.MaxRequestBodySize = Int(v, 1024, int.MaxValue),
         ["PASSWORD_HASH_ITERATIONS"] = (s, v) => s.PasswordHashIterations = Int(v, 1, int.MaxValue),

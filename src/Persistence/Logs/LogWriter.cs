@@ -13,7 +13,9 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
-    public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken)
+    /// <param name="afterInsert">Runs once the items are durable, before the reply (the live-state update of check results).</param>
+    public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken,
+        Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null)
     {
         var schema = Schemas.Find(resource)!;
         var batch = body is JsonArray;
@@ -29,6 +31,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         var now = Rfc1123.Now();
         var outcomes = new List<ItemOutcome>();
         var rows = new List<LogRow>();
+        var stored = new List<JsonObject>();
         foreach (var item in items)
         {
             var document = item.DeepClone().AsObject();
@@ -55,11 +58,42 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             document["_updated"] = Rfc1123.Format(now);
             document["_etag"] = ETags.Compute(document);
             rows.Add(Row(id, now.ToUnixTimeSeconds(), document));
+            stored.Add(document);
             outcomes.Add(new ItemOutcome(id, Rfc1123.Format(now), Rfc1123.Format(now), (string)document["_etag"]!, null));
         }
         if (outcomes.Any(o => !o.IsValid)) return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
         await store.InsertAsync(resource, rows, cancellationToken);
+        if (afterInsert is not null) await afterInsert(stored, cancellationToken);
         return new WriteResult(WriteStatus.Created, outcomes, [], Batch: batch);
+    }
+
+    /// <summary>
+    /// Server-generated check results and history events (validation skipped, as the original's internal posts):
+    /// meta fields filled, realm taken from the host, all in one transaction per table.
+    /// </summary>
+    public async Task InsertServerEventsAsync(IReadOnlyList<JsonObject> checkResults, IReadOnlyList<JsonObject> history,
+        CancellationToken cancellationToken)
+    {
+        var now = Rfc1123.Now();
+        foreach (var (resource, documents) in new[] { ("logcheckresult", checkResults), ("history", history) })
+        {
+            if (documents.Count == 0) continue;
+            var rows = new List<LogRow>(documents.Count);
+            foreach (var document in documents)
+            {
+                if (document["_id"] is null) document["_id"] = DocumentIds.NewId(now);
+                if ((string?)(document["host"] as JsonValue) is { } hostId && index.Collection("host").Get(hostId) is { } host)
+                {
+                    document["_realm"] ??= host["_realm"]?.DeepClone();
+                    document["_sub_realm"] ??= host["_sub_realm"]?.DeepClone();
+                }
+                document["_created"] = Rfc1123.Format(now);
+                document["_updated"] = Rfc1123.Format(now);
+                document["_etag"] = ETags.Compute(document);
+                rows.Add(Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document));
+            }
+            await store.InsertAsync(resource, rows, cancellationToken);
+        }
     }
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Resources;
+using Alignak.Tests.Support;
 
 namespace Alignak.Tests.Api;
 
@@ -21,7 +22,7 @@ public sealed class BadInputTests(SqliteFixture fixture) : IClassFixture<SqliteF
     public static TheoryData<string> Resources()
     {
         var data = new TheoryData<string>();
-        foreach (var schema in Schemas.Routable) data.Add(schema.Name);
+        foreach (var schema in Samples.CreatableResources) data.Add(schema.Name);
         return data;
     }
 

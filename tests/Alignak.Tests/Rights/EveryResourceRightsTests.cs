@@ -15,7 +15,7 @@ public sealed class EveryResourceRightsTests(SqliteRealmTreeFixture fixture) : I
     public static TheoryData<string, bool> Cases()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var schema in Schemas.Routable.Where(s => s.Fields.ContainsKey("_realm") && s.Name != "user"))
+        foreach (var schema in Samples.CreatableResources.Where(s => s.Fields.ContainsKey("_realm") && s.Name != "user"))
             foreach (var sub in new[] { false, true })
                 data.Add(schema.Name, sub);
         return data;

@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Tests.Support;
 
 /// <summary>A valid new document of each routable resource, in a given realm, and a field a client may change.</summary>
 public static class Samples
 {
+    /// <summary>Resources clients create (livesynthesis is computed by the backend: read only).</summary>
+    public static IEnumerable<ResourceSchema> CreatableResources => Schemas.Routable.Where(s => s.ResourceMethods.Contains("POST"));
+
     /// <summary>What a sample may refer to: ids of defaults, and a way to make a host in a realm.</summary>
     public sealed record Context(string AdminId, string Always, string UsersAll, Func<string, bool, Task<string>> HostIn);
 
@@ -31,7 +35,6 @@ public static class Samples
             {
                 ["host"] = await c.HostIn(realm, subRealm), ["state"] = "UP", ["state_type"] = "HARD", ["last_state_type"] = "HARD", ["output"] = "fine",
             }, "output", "still fine"),
-            "livesynthesis" => (new JsonObject(), "hosts_total", 3),
             "realm" => (new JsonObject { ["name"] = unique }, "alias", "Somewhere"),
             "host" => (new JsonObject { ["name"] = unique }, "display_name", "Web"),
             "service" => (new JsonObject { ["name"] = unique, ["host"] = await c.HostIn(realm, subRealm) }, "display_name", "HTTP"),

@@ -1,0 +1,174 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Persistence;
+
+namespace Alignak.Actors.Live;
+
+/// <summary>
+/// One host or service: its live state, acknowledgement and downtimes, persisted as events (the whole new state
+/// each time) with a snapshot every <see cref="SnapshotEvery"/> events, after which older events are deleted so
+/// the journal stays bounded. Replies once the event is durable, then publishes the change once.
+/// </summary>
+public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
+{
+    public const string ChangesTopic = "live";
+    public const int SnapshotEvery = 100;
+
+    private readonly EntityKind _kind;
+    private readonly string _id;
+    private readonly IActorRef _mediator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private LiveState? _state;
+    private IActorRef? _pendingReply;
+    /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
+    private IActorRef _persisting = ActorRefs.Nobody;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public override string PersistenceId { get; }
+
+    protected LiveEntity(EntityKind kind, string id)
+    {
+        _kind = kind;
+        _id = id;
+        PersistenceId = $"{(kind == EntityKind.Host ? "host" : "service")}-{id}";
+        _mediator = DistributedPubSub.Get(Context.System).Mediator;
+
+        Recover<SnapshotOffer>(offer => _state = (LiveState)offer.Snapshot);
+        Recover<LiveStateRecorded>(recorded => _state = recorded.State);
+        Recover<RecoveryCompleted>(_ => ArmTimer());
+
+        Command<SyncEntity>(sync =>
+        {
+            var current = _state ?? LiveFields.FromDocument(LiveState.Initial(_kind), sync.Document);
+            var next = current with { Config = sync.Config, HostId = sync.HostId };
+            // A new item gets its overall state as the original computes it on insert; a change of the check flags
+            // moves it in or out of "not monitored".
+            if (_state is null || current.Config.Monitored != sync.Config.Monitored)
+                next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
+            Decide(next, forceCreate: _state is null, report: true);
+        });
+        Command<ApplyCheckResult>(apply => Decide(LiveRules.ApplyCheck(Current, Current.Config, apply.Result)));
+        Command<RecordLiveState>(record =>
+        {
+            if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
+                Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
+            else
+                Decide(LiveFields.Record(Current, Current.Config, record.Told));
+        });
+        Command<AcknowledgeProblem>(ack =>
+        {
+            if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } next) Decide(next);
+            else Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: $"{Current.State} is not a problem to acknowledge"));
+        });
+        Command<RemoveAcknowledgement>(_ => Decide(LiveRules.RemoveAcknowledgement(Current, Current.Config)));
+        Command<ScheduleDowntime>(schedule => Decide(LiveRules.AddDowntime(Current, Current.Config, schedule.Downtime, Now())));
+        Command<CancelDowntime>(cancel =>
+        {
+            var next = cancel.DowntimeId is { } downtimeId
+                ? LiveRules.CancelDowntime(Current, Current.Config, downtimeId, Now())
+                : LiveRules.CancelAllDowntimes(Current, Current.Config, Now());
+            if (next is null) Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: "no such downtime"));
+            else Decide(next);
+        });
+        Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }));
+        Command<ServiceOverallChanged>(changed =>
+            Decide(LiveRules.WithServiceOverall(Current, Current.Config, changed.ServiceId, changed.Overall)));
+        Command<DowntimeTimer>(_ =>
+        {
+            _pendingReply = ActorRefs.Nobody;
+            Decide(LiveRules.Tick(Current, Current.Config, Now()));
+        });
+        Command<ForgetEntity>(_ =>
+        {
+            _pendingReply = Sender;
+            DeleteMessages(long.MaxValue);
+            DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+        });
+        Command<DeleteMessagesSuccess>(_ => Forgotten());
+        Command<DeleteMessagesFailure>(failure =>
+        {
+            _log.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
+            Forgotten();
+        });
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    private sealed record DowntimeTimer;
+
+    private LiveState Current => _state ?? LiveState.Initial(_kind);
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private void Forgotten()
+    {
+        if (_pendingReply is { } replyTo && !replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Forgotten, null));
+        _pendingReply = null;
+        Context.Stop(Self);
+    }
+
+    /// <summary>Persists <paramref name="next"/> when it differs, then replies and publishes.</summary>
+    /// <param name="report">Reply with the whole state as a change even when nothing changed (start-up sync).</param>
+    private void Decide(LiveState next, bool forceCreate = false, bool report = false)
+    {
+        var replyTo = _pendingReply ?? Sender;
+        _pendingReply = null;
+        var before = Current;
+        if (!forceCreate && next == before)
+        {
+            var whole = report ? Change(LiveFields.ToJson(before), before) : null;
+            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole));
+            return;
+        }
+        _persisting = replyTo;
+        Persist(new LiveStateRecorded(next), recorded =>
+        {
+            _persisting = ActorRefs.Nobody;
+            _state = recorded.State;
+            var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
+            var change = Change(fields, recorded.State);
+            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change));
+            _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
+            if (_kind == EntityKind.Service && recorded.State.HostId is { } hostId
+                && (forceCreate || before.OverallStateId != recorded.State.OverallStateId))
+                ActorRegistry.For(Context.System).Get<HostEntity>().Tell(new ServiceOverallChanged(hostId, _id,
+                    recorded.State.Config.Monitored ? recorded.State.OverallStateId : null));
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
+            ArmTimer();
+        });
+    }
+
+    private LiveChange Change(System.Text.Json.Nodes.JsonObject fields, LiveState state) =>
+        new(_kind == EntityKind.Host ? "host" : "service", _id, Documents.Revisions.Next(), fields, state);
+
+    private void ArmTimer()
+    {
+        if (_state is null) return;
+        var now = Now();
+        if (LiveRules.NextTimer(_state, now) is { } at)
+            Timers.StartSingleTimer("downtime", new DowntimeTimer(), TimeSpan.FromSeconds(Math.Max(0, at - now)));
+        else
+            Timers.Cancel("downtime");
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The entity stops (and restarts on its next message, from what is durable); the caller hears it now.
+        _log.Error(cause, "Live state of {0} could not be persisted", PersistenceId);
+        if (!_persisting.IsNobody()) _persisting.Tell(new LiveReply(LiveOutcome.Failed, null, Message: cause.Message));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+}
+
+public sealed class HostEntity(string id) : LiveEntity(EntityKind.Host, id);
+
+public sealed class ServiceEntity(string id) : LiveEntity(EntityKind.Service, id);

@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Alignak.Actors.Documents;
+
+namespace Alignak.Actors.Live;
+
+/// <summary>Routes a live command to its entity by id (Murmur-based, stable across processes).</summary>
+public sealed class LiveEntityMessageExtractor() : HashCodeMessageExtractor(ShardCount)
+{
+    /// <summary>About ten times the largest planned node count.</summary>
+    public const int ShardCount = 100;
+
+    public override string? EntityId(object message) => (message as ILiveCommand)?.EntityId;
+}
+
+/// <summary>Applies every node's live changes to this node's index.</summary>
+public sealed class LiveIndexFeeder : ReceiveActor
+{
+    public LiveIndexFeeder(DocumentIndex index)
+    {
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(LiveEntity.ChangesTopic, Self));
+        Receive<SubscribeAck>(_ => { });
+        Receive<LiveChanged>(changed => index.ApplyLive(changed.Change));
+    }
+}
+
+/// <summary>The edge's way to the entities: ask one, then make its change visible on this node.</summary>
+public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActor<ServiceEntity> services, DocumentIndex index)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default)
+    {
+        var region = command.Kind == EntityKind.Host
+            ? await hosts.GetAsync(cancellationToken)
+            : await services.GetAsync(cancellationToken);
+        var reply = await region.Ask<LiveReply>(command, Timeout, cancellationToken);
+        // Read-your-writes on this node even when the entity lives on another one.
+        if (reply.Change is { } change) index.ApplyLive(change);
+        return reply;
+    }
+
+    /// <summary>The entity's configuration inputs and first state, taken from its document.</summary>
+    public static SyncEntity Sync(EntityKind kind, System.Text.Json.Nodes.JsonObject document) => new(
+        (string)document["_id"]!, kind,
+        new CheckConfig(
+            document["max_check_attempts"] is { } attempts ? (int)attempts.GetValue<double>() : 1,
+            document["active_checks_enabled"]?.GetValue<bool>() ?? true,
+            document["passive_checks_enabled"]?.GetValue<bool>() ?? true),
+        kind == EntityKind.Service ? document["host"]?.GetValue<string>() : null,
+        LiveFieldsOf(document));
+
+    private static System.Text.Json.Nodes.JsonObject LiveFieldsOf(System.Text.Json.Nodes.JsonObject document)
+    {
+        var fields = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in document)
+            if (LiveFields.IsLiveField(name)) fields[name] = value?.DeepClone();
+        return fields;
+    }
+}
+
+public static class LiveHosting
+{
+    public static AkkaConfigurationBuilder AddLiveEntities(this AkkaConfigurationBuilder builder)
+    {
+        // Entities stay up: their downtime timers must fire, and start-up wakes them all anyway.
+        var options = new ShardOptions
+        {
+            StateStoreMode = StateStoreMode.DData,
+            RememberEntities = false,
+            ShouldPassivateIdleEntities = false,
+        };
+        return builder
+            .WithCustomSerializer("alignak-live", [typeof(ILiveMessage), typeof(LiveState)], system => new LiveSerializer(system))
+            .WithShardRegion<HostEntity>("host-entity", id => Props.Create(() => new HostEntity(id)),
+                new LiveEntityMessageExtractor(), options)
+            .WithShardRegion<ServiceEntity>("service-entity", id => Props.Create(() => new ServiceEntity(id)),
+                new LiveEntityMessageExtractor(), options)
+            .WithActors((system, registry, resolver) =>
+                registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder")));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace Alignak.Actors.Live;
+
+/// <summary>Every message of the live-state engine; serialized with stable names (<see cref="LiveSerializer"/>).</summary>
+public interface ILiveMessage;
+
+/// <summary>A command for one host or service entity, routed by its id.</summary>
+public interface ILiveCommand : ILiveMessage
+{
+    string EntityId { get; }
+    EntityKind Kind { get; }
+}
+
+/// <summary>A native check result: the entity applies Nagios semantics.</summary>
+public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInput Result) : ILiveCommand;
+
+/// <summary>
+/// Live fields told by Alignak (a PATCH of <c>ls_*</c> or a logcheckresult), recorded as they are. With
+/// <paramref name="GateLastCheck"/>, ignored when older than the stored last check (spec 2.10).
+/// </summary>
+public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null) : ILiveCommand;
+
+public sealed record AcknowledgeProblem(string EntityId, EntityKind Kind, Acknowledgement Acknowledgement) : ILiveCommand;
+
+public sealed record RemoveAcknowledgement(string EntityId, EntityKind Kind) : ILiveCommand;
+
+public sealed record ScheduleDowntime(string EntityId, EntityKind Kind, Downtime Downtime) : ILiveCommand;
+
+/// <summary>Cancels one downtime, or all of them when <paramref name="DowntimeId"/> is null.</summary>
+public sealed record CancelDowntime(string EntityId, EntityKind Kind, string? DowntimeId) : ILiveCommand;
+
+/// <summary>A forced check: recorded as the next check time.</summary>
+public sealed record RequestCheck(string EntityId, EntityKind Kind, long At) : ILiveCommand;
+
+/// <summary>From a service entity to its host: that service's overall state (null: it no longer counts).</summary>
+public sealed record ServiceOverallChanged(string EntityId, string ServiceId, int? Overall) : ILiveCommand
+{
+    public EntityKind Kind => EntityKind.Host;
+}
+
+/// <summary>
+/// Creates the entity from its document when it has no state yet, takes the document's current configuration,
+/// and replies with the state: sent on create, on configuration changes, and to every entity at start-up.
+/// </summary>
+public sealed record SyncEntity(string EntityId, EntityKind Kind, CheckConfig Config, string? HostId, JsonObject Document) : ILiveCommand;
+
+/// <summary>The host or service was deleted: its events and snapshots go, the entity stops.</summary>
+public sealed record ForgetEntity(string EntityId, EntityKind Kind) : ILiveCommand;
+
+public enum LiveOutcome
+{
+    Applied,
+    /// <summary>Nothing to change (e.g. the same state told again).</summary>
+    Unchanged,
+    /// <summary>Not applied on purpose: a result older than the last check.</summary>
+    Ignored,
+    /// <summary>Not possible in this state (e.g. acknowledging an OK service, an unknown downtime).</summary>
+    Refused,
+    Forgotten,
+    /// <summary>The journal did not take the change; nothing was applied.</summary>
+    Failed,
+}
+
+/// <summary>One accepted change of an item's live state: the fields that changed and the whole new state.</summary>
+public sealed record LiveChange(string Resource, string Id, long Revision, JsonObject Fields, LiveState State) : ILiveMessage;
+
+/// <summary>The entity's answer, sent once the change is durable.</summary>
+public sealed record LiveReply(LiveOutcome Outcome, LiveState? State, LiveChange? Change = null, string? Message = null) : ILiveMessage;
+
+/// <summary>The publication every node's index (and later the live push) consumes.</summary>
+public sealed record LiveChanged(LiveChange Change) : ILiveMessage;
+
+/// <summary>The only event: the entity's whole new state (small, and recovery needs nothing else).</summary>
+public sealed record LiveStateRecorded(LiveState State) : ILiveMessage;
