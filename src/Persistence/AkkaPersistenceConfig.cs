@@ -1,42 +1,40 @@
 using Akka.Hosting;
-using Akka.Persistence.Sql;
+using Alignak.Persistence.Journal;
 
 namespace Alignak.Persistence;
 
 public static class AkkaPersistenceConfig
 {
     /// <summary>
-    /// The entities' journal (our group-commit <see cref="Journal.SqlJournal"/>) and Akka.Persistence.Sql's snapshot
-    /// store, both in the backend's database (configured by HOCON: STACK.md 3.2).
+    /// The entities' journal and snapshot store, in the backend's database. Both are ours (group commit, batched
+    /// recovery reads): Akka.Persistence.Sql commits one transaction per event on SQLite (STACK.md P8).
     /// </summary>
     public static AkkaConfigurationBuilder WithSqlPersistence(this AkkaConfigurationBuilder builder, DatabaseOptions options)
     {
         var cs = options.ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
-        var provider = options.JournalProviderName;
+        var provider = options.Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgresql";
         var hocon = $$"""
             akka.persistence {
               journal {
-                plugin = "{{Journal.SqlJournal.PluginId}}"
+                plugin = "{{SqlJournal.PluginId}}"
                 alignak {
-                  class = "{{typeof(Journal.SqlJournal).AssemblyQualifiedName}}"
+                  class = "{{typeof(SqlJournal).AssemblyQualifiedName}}"
                   plugin-dispatcher = "akka.actor.default-dispatcher"
                   connection-string = "{{cs}}"
-                  provider = "{{(options.Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgresql")}}"
+                  provider = "{{provider}}"
                 }
               }
               snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql {
+                plugin = "{{SqlSnapshotStore.PluginId}}"
+                alignak {
+                  class = "{{typeof(SqlSnapshotStore).AssemblyQualifiedName}}"
+                  plugin-dispatcher = "akka.actor.default-dispatcher"
                   connection-string = "{{cs}}"
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
+                  provider = "{{provider}}"
                 }
               }
             }
             """;
-        return builder
-            .AddHocon(hocon, HoconAddMode.Prepend)
-            // The snapshot store's class is only named in the package's own defaults (STACK.md P1).
-            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+        return builder.AddHocon(hocon, HoconAddMode.Prepend);
     }
 }

@@ -15,13 +15,6 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     public const string DefaultSqlite = "Data Source=./data/alignak-backend.db";
 
-    /// <summary>linq2db's provider name for the Akka.Persistence.Sql journal.</summary>
-    public string JournalProviderName => Provider switch
-    {
-        DatabaseProvider.Sqlite => "SQLite.MS",
-        _ => "PostgreSQL.15",
-    };
-
     public DbConnection CreateConnection() => Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),

@@ -4,9 +4,7 @@ namespace Alignak.Persistence;
 
 /// <summary>
 /// Creates and upgrades the backend's own tables. The applied version is recorded in
-/// <c>alignak_schema</c>; each step runs once, in a transaction. (The
-/// snapshot tables belong to Akka.Persistence.Sql, which creates them itself.) <c>{blob}</c> names each
-/// provider's binary type.
+/// <c>alignak_schema</c>; each step runs once, in a transaction. <c>{blob}</c> names each provider's binary type.
 /// </summary>
 public static class SchemaMigrations
 {
@@ -35,9 +33,11 @@ public static class SchemaMigrations
             "CREATE INDEX alignak_logcheckresult_host ON alignak_logcheckresult (host, created)",
             "CREATE INDEX alignak_logcheckresult_service ON alignak_logcheckresult (service, created)",
         ],
-        // The entities' event journal (Journal/SqlJournal): one row per event, a tombstone keeps the highest number.
+        // The entities' event journal (Journal/SqlJournal): one row per event, a tombstone keeps the highest number;
+        // and their latest snapshot (Journal/SqlSnapshotStore).
         [
             "CREATE TABLE alignak_journal (persistence_id VARCHAR(255) NOT NULL, sequence_nr BIGINT NOT NULL, serializer_id INTEGER NOT NULL, manifest VARCHAR(255) NOT NULL, payload {blob} NOT NULL, deleted SMALLINT NOT NULL, PRIMARY KEY (persistence_id, sequence_nr))",
+            "CREATE TABLE alignak_snapshots (persistence_id VARCHAR(255) NOT NULL PRIMARY KEY, sequence_nr BIGINT NOT NULL, created BIGINT NOT NULL, serializer_id INTEGER NOT NULL, manifest VARCHAR(255) NOT NULL, payload {blob} NOT NULL)",
         ],
     ];
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data.Common;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
@@ -7,73 +8,103 @@ using Akka.Persistence.Journal;
 namespace Alignak.Persistence.Journal;
 
 /// <summary>
-/// The entities' event journal (table <c>alignak_journal</c>, SQLite or PostgreSQL) with group commit across
-/// entities. Akka.Persistence.Sql's journal commits one transaction per event on SQLite (STACK.md P8), far from
-/// what check-result ingestion needs; this plugin keeps the same contract (an event is acknowledged once
-/// durable, replay in order, deletes keep the highest sequence number).
+/// The entities' event journal (table <c>alignak_journal</c>, SQLite or PostgreSQL). Writes of all entities are
+/// group-committed (Akka.Persistence.Sql's journal commits one transaction per event on SQLite: STACK.md P8), and
+/// the reads of entities recovering together are batched into one query per few hundred entities. The contract is
+/// Akka's: an event is acknowledged once durable, replay is in order, deletes keep the highest sequence number.
 /// </summary>
 public sealed class SqlJournal : AsyncWriteJournal
 {
     public const string PluginId = "akka.persistence.journal.alignak";
 
+    private sealed record Row(string PersistenceId, long SequenceNr, int SerializerId, string Manifest, byte[] Payload, bool Deleted);
+
     private readonly DatabaseOptions _database;
-    private readonly JournalWriter _writer;
+    private readonly GroupCommit<Row> _writes;
+    private readonly BatchedLookup<string, IReadOnlyList<Row>> _reads;
     private readonly Akka.Serialization.Serialization _serialization;
 
     public SqlJournal(Config config)
     {
-        var provider = config.GetString("provider") == "postgresql" ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
-        _database = new DatabaseOptions(provider, config.GetString("connection-string"));
-        _writer = new JournalWriter(_database);
+        _database = SqlPlugins.Database(config);
+        _writes = new GroupCommit<Row>(_database, InsertAsync);
+        _reads = new BatchedLookup<string, IReadOnlyList<Row>>(ReadAsync, []);
         _serialization = Context.System.Serialization;
     }
 
     protected override async Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
-        var rows = new List<JournalRow>();
+        var rows = new List<Row>();
         foreach (var write in messages)
             foreach (var message in (IImmutableList<IPersistentRepresentation>)write.Payload)
             {
                 var serializer = _serialization.FindSerializerFor(message.Payload);
-                rows.Add(new JournalRow(message.PersistenceId, message.SequenceNr, serializer.Identifier,
-                    Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload), serializer.ToBinary(message.Payload)));
+                rows.Add(new Row(message.PersistenceId, message.SequenceNr, serializer.Identifier,
+                    Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload), serializer.ToBinary(message.Payload), false));
             }
-        await _writer.WriteAsync(rows);
+        await _writes.WriteAsync(rows);
         // All or nothing: a failed commit throws, and Akka fails every write of the call.
         return null!;
+    }
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Row> rows)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText =
+            "INSERT INTO alignak_journal (persistence_id, sequence_nr, serializer_id, manifest, payload, deleted) " +
+            "VALUES (@pid, @seq, @serializer, @manifest, @payload, 0)";
+        var (pid, seq, serializer, manifest, payload) = (insert.Parameter("@pid"), insert.Parameter("@seq"),
+            insert.Parameter("@serializer"), insert.Parameter("@manifest"), insert.Parameter("@payload"));
+        foreach (var row in rows)
+        {
+            pid.Value = row.PersistenceId;
+            seq.Value = row.SequenceNr;
+            serializer.Value = row.SerializerId;
+            manifest.Value = row.Manifest;
+            payload.Value = row.Payload;
+            await insert.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Every stored row of a batch of entities (their journals are pruned by snapshots, so they are short).</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<Row>>> ReadAsync(IReadOnlyList<string> persistenceIds)
+    {
+        await using var connection = _database.CreateConnection();
+        await connection.OpenAsync();
+        await using var select = connection.CreateCommand();
+        select.CommandText =
+            "SELECT persistence_id, sequence_nr, serializer_id, manifest, payload, deleted FROM alignak_journal " +
+            $"WHERE persistence_id IN ({SqlPlugins.InList(select, persistenceIds)}) ORDER BY persistence_id, sequence_nr";
+        var rows = new Dictionary<string, IReadOnlyList<Row>>(StringComparer.Ordinal);
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new Row(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3),
+                (byte[])reader.GetValue(4), Convert.ToInt32(reader.GetValue(5)) != 0);
+            if (!rows.TryGetValue(row.PersistenceId, out var list)) rows[row.PersistenceId] = list = new List<Row>();
+            ((List<Row>)list).Add(row);
+        }
+        return rows;
     }
 
     public override async Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr,
         long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
     {
-        if (max <= 0) return;
-        await using var connection = _database.CreateConnection();
-        await connection.OpenAsync();
-        await using var select = connection.CreateCommand();
-        select.CommandText =
-            "SELECT sequence_nr, serializer_id, manifest, payload FROM alignak_journal " +
-            "WHERE persistence_id = @pid AND sequence_nr >= @from AND sequence_nr <= @to AND deleted = 0 " +
-            "ORDER BY sequence_nr LIMIT @max";
-        select.Parameter("@pid").Value = persistenceId;
-        select.Parameter("@from").Value = fromSequenceNr;
-        select.Parameter("@to").Value = toSequenceNr;
-        select.Parameter("@max").Value = max;
-        await using var reader = await select.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var replayed = 0L;
+        foreach (var row in await _reads.GetAsync(persistenceId))
         {
-            var payload = _serialization.Deserialize((byte[])reader.GetValue(3), reader.GetInt32(1), reader.GetString(2));
-            recoveryCallback(new Persistent(payload, reader.GetInt64(0), persistenceId));
+            if (replayed >= max) break;
+            if (row.Deleted || row.SequenceNr < fromSequenceNr || row.SequenceNr > toSequenceNr) continue;
+            recoveryCallback(new Persistent(_serialization.Deserialize(row.Payload, row.SerializerId, row.Manifest), row.SequenceNr, persistenceId));
+            replayed++;
         }
     }
 
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
-        await using var connection = _database.CreateConnection();
-        await connection.OpenAsync();
-        await using var select = connection.CreateCommand();
-        select.CommandText = "SELECT MAX(sequence_nr) FROM alignak_journal WHERE persistence_id = @pid";
-        select.Parameter("@pid").Value = persistenceId;
-        return await select.ExecuteScalarAsync() is long highest ? highest : 0;
+        var rows = await _reads.GetAsync(persistenceId);
+        return rows.Count == 0 ? 0 : rows[^1].SequenceNr;
     }
 
     /// <summary>
@@ -83,8 +114,8 @@ public sealed class SqlJournal : AsyncWriteJournal
     protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
     {
         await using var connection = _database.CreateConnection();
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
         delete.CommandText =
@@ -92,19 +123,19 @@ public sealed class SqlJournal : AsyncWriteJournal
             "(SELECT MAX(sequence_nr) FROM alignak_journal WHERE persistence_id = @pid)";
         delete.Parameter("@pid").Value = persistenceId;
         delete.Parameter("@to").Value = toSequenceNr;
-        await delete.ExecuteNonQueryAsync();
+        await delete.ExecuteNonQueryAsync(cancellationToken);
         await using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
         mark.CommandText = "UPDATE alignak_journal SET deleted = 1 WHERE persistence_id = @pid AND sequence_nr <= @to";
         mark.Parameter("@pid").Value = persistenceId;
         mark.Parameter("@to").Value = toSequenceNr;
-        await mark.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+        await mark.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     protected override void PostStop()
     {
-        _writer.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        Task.WhenAll(_writes.DisposeAsync().AsTask(), _reads.DisposeAsync().AsTask()).Wait(TimeSpan.FromSeconds(10));
         base.PostStop();
     }
 }

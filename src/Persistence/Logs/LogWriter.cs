@@ -69,16 +69,14 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
 
     /// <summary>
     /// Server-generated check results and history events (validation skipped, as the original's internal posts):
-    /// meta fields filled, realm taken from the host, all in one transaction per table.
+    /// meta fields filled, realm taken from the host, committed together (with other requests' events).
     /// </summary>
     public async Task InsertServerEventsAsync(IReadOnlyList<JsonObject> checkResults, IReadOnlyList<JsonObject> history,
         CancellationToken cancellationToken)
     {
         var now = Rfc1123.Now();
+        var rows = new List<(string, LogRow)>(checkResults.Count + history.Count);
         foreach (var (resource, documents) in new[] { ("logcheckresult", checkResults), ("history", history) })
-        {
-            if (documents.Count == 0) continue;
-            var rows = new List<LogRow>(documents.Count);
             foreach (var document in documents)
             {
                 if (document["_id"] is null) document["_id"] = DocumentIds.NewId(now);
@@ -90,10 +88,9 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
                 document["_created"] = Rfc1123.Format(now);
                 document["_updated"] = Rfc1123.Format(now);
                 document["_etag"] = ETags.Compute(document);
-                rows.Add(Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document));
+                rows.Add((resource, Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document)));
             }
-            await store.InsertAsync(resource, rows, cancellationToken);
-        }
+        if (rows.Count > 0) await store.InsertServerEventsAsync(rows).WaitAsync(cancellationToken);
     }
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,

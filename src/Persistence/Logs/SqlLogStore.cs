@@ -16,11 +16,18 @@ public sealed class LogQuery
 }
 
 /// <summary>
-/// history and logcheckresult in their own tables: written in one transaction per request, read in
-/// pages straight from SQL, so memory does not grow with the logs.
+/// history and logcheckresult in their own tables: a client's request written in one transaction, the
+/// server's own events (check results, their history) group-committed across requests; read in pages
+/// straight from SQL, so memory does not grow with the logs.
 /// </summary>
 public sealed class SqlLogStore(DatabaseOptions options)
 {
+    private readonly GroupCommit<(string Resource, LogRow Row)> _serverEvents = new(options, async (connection, transaction, rows) =>
+    {
+        foreach (var group in rows.GroupBy(r => r.Resource))
+            await InsertAsync(connection, transaction, group.Key, group.Select(r => r.Row), CancellationToken.None);
+    });
+
     /// <summary>The columns a where clause may narrow on (the query field → the column).</summary>
     public static readonly IReadOnlyDictionary<string, string> Columns = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -39,6 +46,16 @@ public sealed class SqlLogStore(DatabaseOptions options)
         await using var connection = options.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertAsync(connection, transaction, resource, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Rows of both logs, committed with other requests' rows; returns once durable.</summary>
+    public Task InsertServerEventsAsync(IReadOnlyList<(string Resource, LogRow Row)> rows) => _serverEvents.WriteAsync(rows);
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string resource, IEnumerable<LogRow> rows,
+        CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"INSERT INTO {Table(resource)} (id, created, host, service, user_id, type, body) " +
@@ -51,7 +68,6 @@ public sealed class SqlLogStore(DatabaseOptions options)
             for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<string?> GetAsync(string resource, string id, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Alignak.Tests.Foundation;
 public sealed class AkkaConfigurationTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
 {
     [Fact]
-    public void One_process_is_a_one_node_cluster_on_loopback_with_the_group_commit_journal()
+    public void One_process_is_a_one_node_cluster_on_loopback_with_the_group_commit_journal_and_snapshots()
     {
         var system = fixture.Backend.Services.GetRequiredService<ActorSystem>();
         var cluster = Cluster.Get(system);
@@ -18,7 +18,7 @@ public sealed class AkkaConfigurationTests(SqliteFixture fixture) : IClassFixtur
         var config = system.Settings.Config;
         Assert.Equal("akka.persistence.journal.alignak", config.GetString("akka.persistence.journal.plugin"));
         Assert.Equal("sqlite", config.GetString("akka.persistence.journal.alignak.provider"));
-        Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+        Assert.Equal("akka.persistence.snapshot-store.alignak", config.GetString("akka.persistence.snapshot-store.plugin"));
         // From hocon/alignak.hocon, shipped beside the binary.
         Assert.True(config.GetBoolean("akka.cluster.run-coordinated-shutdown-when-down"));
         Assert.False(config.GetBoolean("akka.log-dead-letters-during-shutdown"));

@@ -49,7 +49,11 @@ public sealed class TestDatabase : IAsyncDisposable
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false };
+        // Pooled as in production, but small and quick to close: many test databases share the server's 100 connections.
+        var builder = new NpgsqlConnectionStringBuilder(server)
+        {
+            Database = name, MaxPoolSize = 8, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1,
+        };
         return new TestDatabase(DatabaseProvider.PostgreSql, builder.ConnectionString, null, name);
     }
 
