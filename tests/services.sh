@@ -10,6 +10,8 @@ need=()
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 # A real browser for the tests of the pages the server serves.
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Python's own unpickler checks the carbon pickle encoder.
+[ -x /usr/bin/python3 ] || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

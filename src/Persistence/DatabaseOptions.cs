@@ -15,6 +15,39 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     public const string DefaultSqlite = "Data Source=./data/alignak-backend.db";
 
+    /// <summary>
+    /// SQLite takes one writer at a time, and Microsoft.Data.Sqlite makes a second one retry in 150 ms sleeps:
+    /// this process's writers take turns here instead (one gate per database file).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new();
+
+    /// <summary>Runs <paramref name="work"/> in a transaction and commits it (on SQLite, one writer at a time).</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        var gate = Provider == DatabaseProvider.Sqlite ? SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1)) : null;
+        if (gate is not null) await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return 0;
+        }, cancellationToken);
+
     public DbConnection CreateConnection() => Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),

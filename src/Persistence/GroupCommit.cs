@@ -48,11 +48,7 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
             while (batch.Count < MaxWritesPerCommit && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
             try
             {
-                await using var connection = _database.CreateConnection();
-                await connection.OpenAsync();
-                await using var transaction = await connection.BeginTransactionAsync();
-                await _write(connection, transaction, batch.SelectMany(p => p.Rows));
-                await transaction.CommitAsync();
+                await _database.WriteAsync((connection, transaction) => _write(connection, transaction, batch.SelectMany(p => p.Rows)));
                 foreach (var pending in batch) pending.Done.TrySetResult();
             }
             catch (Exception e)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Alignak.Actors.Documents;
 
 namespace Alignak.Persistence;
@@ -18,11 +19,12 @@ public sealed class SqlDocumentStore(DatabaseOptions options) : IDocumentStore
         return documents;
     }
 
-    public async Task CommitAsync(IReadOnlyList<DocumentChange> changes, CancellationToken cancellationToken)
+    public Task CommitAsync(IReadOnlyList<DocumentChange> changes, CancellationToken cancellationToken) =>
+        options.WriteAsync((connection, transaction) => CommitAsync(connection, transaction, changes, cancellationToken), cancellationToken);
+
+    private static async Task CommitAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<DocumentChange> changes,
+        CancellationToken cancellationToken)
     {
-        await using var connection = options.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText =
@@ -53,6 +55,5 @@ public sealed class SqlDocumentStore(DatabaseOptions options) : IDocumentStore
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -97,6 +97,18 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     public IReadOnlyList<string> IdsWhere(string field, string value) =>
         Read(view => view.IdsWhere(field, value)?.ToArray() ?? []);
 
+    /// <summary>The first document (in id order) with both values: walks the smaller of the two lookups.</summary>
+    public JsonObject? FindWhere(string field, string value, string otherField, string otherValue) =>
+        IdsWhereBoth(field, value, otherField, otherValue).FirstOrDefault() is { } id ? Get(id) : null;
+
+    /// <summary>The ids (in id order) with both values of two looked-up fields.</summary>
+    public IReadOnlyList<string> IdsWhereBoth(string field, string value, string otherField, string otherValue) => Read(view =>
+    {
+        if (view.IdsWhere(field, value) is not { } first || view.IdsWhere(otherField, otherValue) is not { } second) return [];
+        var (walk, check) = first.Count <= second.Count ? (first, second) : (second, first);
+        return (IReadOnlyList<string>)walk.Where(check.Contains).ToList();
+    });
+
     public JsonObject? FindByName(string name)
     {
         var ids = IdsWhere("name", name);

@@ -17,6 +17,9 @@ public interface IWriteContext
 
     IReadOnlyList<string> IdsWhere(string resource, string field, string value);
 
+    /// <summary>Whether a document (stored or staged) has both values: without walking every document of either one.</summary>
+    bool AnyWhere(string resource, string field, string value, string otherField, string otherValue);
+
     /// <summary>Documents whose list <paramref name="field"/> holds <paramref name="value"/> (a scan).</summary>
     IReadOnlyList<string> IdsContaining(string resource, string field, string value);
 

@@ -176,10 +176,9 @@ internal static class Templates
             return null;
         if ((bool?)host["_is_template"] == true && (bool?)document["_is_template"] != true)
             return "Adding a non template service on a template host is forbidden";
-        foreach (var id in context.IdsWhere("service", "host", hostId))
-            if ((string?)context.Find("service", id)?["name"] == (string?)document["name"])
-                return "Adding a service with the same name as an existing one is forbidden";
-        return null;
+        return (string?)document["name"] is { } name && context.AnyWhere("service", "host", hostId, "name", name)
+            ? "Adding a service with the same name as an existing one is forbidden"
+            : null;
     }
 
     /// <summary>After an insert: a templated host gets the services of its host templates; a new service template reaches the hosts.</summary>

@@ -350,6 +350,15 @@ public sealed class WritePlanner(DocumentIndex index)
             return ids.ToList();
         }
 
+        public bool AnyWhere(string res, string field, string value, string otherField, string otherValue)
+        {
+            var staged = Staged(res);
+            foreach (var document in staged.Values)
+                if (document is not null && (string?)document[field] == value && (string?)document[otherField] == otherValue) return true;
+            // Stored ones count unless this write changed them (then their staged version was checked above).
+            return index.Collection(res).IdsWhereBoth(field, value, otherField, otherValue).Any(id => !staged.ContainsKey(id));
+        }
+
         public IReadOnlyList<string> IdsWhere(string res, string field, string value)
         {
             var ids = new SortedSet<string>(index.Collection(res).IdsWhere(field, value), StringComparer.Ordinal);

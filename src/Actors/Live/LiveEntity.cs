@@ -21,6 +21,8 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private LiveState? _state;
+    /// <summary>Host only: each monitored service's overall state, as its entity last reported it.</summary>
+    private readonly Dictionary<string, int> _servicesOverall = new(StringComparer.Ordinal);
     private IActorRef? _pendingReply;
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
     private IActorRef _persisting = ActorRefs.Nobody;
@@ -75,7 +77,12 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         });
         Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }));
         Command<ServiceOverallChanged>(changed =>
-            Decide(LiveRules.WithServiceOverall(Current, Current.Config, changed.ServiceId, changed.Overall)));
+        {
+            if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
+            else _servicesOverall.Remove(changed.ServiceId);
+            var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
+            if (worst != Current.ServicesWorst) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst));
+        });
         Command<DowntimeTimer>(_ =>
         {
             _pendingReply = ActorRefs.Nobody;
@@ -84,6 +91,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         Command<ForgetEntity>(_ =>
         {
             _pendingReply = Sender;
+            TellHost(null);
             DeleteMessages(long.MaxValue);
             DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
         });
@@ -127,6 +135,8 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         {
             var whole = report ? Change(LiveFields.ToJson(before), before) : null;
             if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole));
+            // A host keeps its services' states in memory only: a service reports again on every sync (start-up).
+            if (report) TellHost(before);
             return;
         }
         _persisting = replyTo;
@@ -138,13 +148,18 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             var change = Change(fields, recorded.State);
             if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change));
             _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
-            if (_kind == EntityKind.Service && recorded.State.HostId is { } hostId
-                && (forceCreate || before.OverallStateId != recorded.State.OverallStateId))
-                ActorRegistry.For(Context.System).Get<HostEntity>().Tell(new ServiceOverallChanged(hostId, _id,
-                    recorded.State.Config.Monitored ? recorded.State.OverallStateId : null));
+            if (report || before.OverallStateId != recorded.State.OverallStateId) TellHost(recorded.State);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
             ArmTimer();
         });
+    }
+
+    /// <summary>A service tells its host its overall state (null: it no longer counts, e.g. deleted).</summary>
+    private void TellHost(LiveState? state)
+    {
+        if (_kind != EntityKind.Service || (state ?? _state)?.HostId is not { } hostId) return;
+        ActorRegistry.For(Context.System).Get<HostEntity>().Tell(new ServiceOverallChanged(hostId, _id,
+            state is { Config.Monitored: true } ? state.OverallStateId : null));
     }
 
     private LiveChange Change(System.Text.Json.Nodes.JsonObject fields, LiveState state) =>

@@ -165,13 +165,10 @@ public static class LiveRules
 
     private static LiveState WithDowntimeFlag(LiveState s, long now) => s with { Downtimed = s.Downtimes.Any(d => d.IsActive(now)) };
 
-    /// <summary>A service's overall state changed: the host keeps the ones that count (monitored ones).</summary>
-    public static LiveState WithServiceOverall(LiveState host, CheckConfig config, string serviceId, int? overall)
+    /// <summary>The worst overall state of a host's monitored services changed.</summary>
+    public static LiveState WithServicesWorst(LiveState host, CheckConfig config, int worst)
     {
-        var services = overall is { } value and < NotMonitored
-            ? host.ServicesOverall.SetItem(serviceId, value)
-            : host.ServicesOverall.Remove(serviceId);
-        var next = host with { ServicesOverall = services };
+        var next = host with { ServicesWorst = worst };
         return next with { OverallStateId = Overall(next, config) };
     }
 
@@ -187,9 +184,7 @@ public static class LiveRules
         if (s.Acknowledged) own = 1;
         else if (s.Downtimed) own = 2;
         else own = ByState(s.Kind, s.StateType == "HARD" ? s.State : s.LastHardState ?? s.State);
-        if (s.Kind == EntityKind.Host && own <= 2 && s.ServicesOverall.Count > 0)
-            own = Math.Max(own, s.ServicesOverall.Values.Max());
-        return own;
+        return s.Kind == EntityKind.Host && own <= 2 ? Math.Max(own, s.ServicesWorst) : own;
     }
 
     public static int ByState(EntityKind kind, string state) => kind == EntityKind.Host

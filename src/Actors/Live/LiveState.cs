@@ -73,8 +73,13 @@ public sealed record LiveState
 
     public Acknowledgement? Acknowledgement { get; init; }
     public ImmutableList<Downtime> Downtimes { get; init; } = [];
-    /// <summary>Host only: the overall state of each of its services that counts for the host (HARD, monitored).</summary>
-    public ImmutableSortedDictionary<string, int> ServicesOverall { get; init; } = ImmutableSortedDictionary<string, int>.Empty;
+    /// <summary>
+    /// Host only: the worst overall state of its monitored services. Not persisted: the host entity keeps each
+    /// service's value in memory and the services report again when they start (persisting a map of thousands
+    /// of services in every host event made a host with many services quadratic).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ServicesWorst { get; init; }
 
     /// <summary>The state of an item that never had a check result (the schema defaults).</summary>
     public static LiveState Initial(EntityKind kind) => kind == EntityKind.Host

@@ -8,6 +8,7 @@ using Alignak.Actors.Resources;
 using Alignak.Actors.Security;
 using Alignak.Http.Auth;
 using Alignak.Http.Eve;
+using Alignak.Http.Live;
 using Alignak.Http.Settings;
 
 namespace Alignak.Http.Endpoints;
@@ -238,6 +239,9 @@ public static class ResourceEndpoints
         if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document
             || Restriction(schema, http, http.Rights().ReadFilter(resource))?.Invoke(document) == false)
             return EveResults.NotFound();
+        if (resource == "livesynthesis" && (request.Query.ContainsKey("history") || request.Query.ContainsKey("concatenation")))
+            document = LiveSynthesisHistory.Extend(document, request.Query.ContainsKey("history"),
+                request.Query.ContainsKey("concatenation"), http.Rights(), index);
         Projection? projection;
         Embedding? embedding;
         try

@@ -57,6 +57,8 @@ public static class BackendApp
         // Registered after Akka, so it starts once the actor system is up and before requests are served.
         builder.Services.AddHostedService<BackendInitializer>();
         builder.Services.AddHostedService<LogRetention>();
+        builder.Services.AddSingleton<LiveSynthesisHistory>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);

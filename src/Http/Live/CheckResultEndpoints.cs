@@ -152,7 +152,7 @@ public static class CheckResultEndpoints
             shown = text;
             found = hostId is null
                 ? collection.FindByName(text)
-                : collection.IdsWhere("host", hostId).Select(collection.Get).FirstOrDefault(s => (string?)s?["name"] == text);
+                : collection.FindWhere("host", hostId, "name", text);
         }
         else
         {

@@ -23,7 +23,8 @@ public static class BackendOpenApiDocument
         var schemas = EveComponents.Schemas();
         var tags = new JsonArray(
             new JsonObject { ["name"] = "auth", ["description"] = "Tokens." },
-            new JsonObject { ["name"] = "backend", ["description"] = "The backend itself." });
+            new JsonObject { ["name"] = "backend", ["description"] = "The backend itself." },
+            new JsonObject { ["name"] = "live", ["description"] = "Live state: native check results." });
         foreach (var schema in Schemas.Routable)
         {
             tags.Add(new JsonObject
@@ -350,6 +351,8 @@ public static class BackendOpenApiDocument
             ["get"] = Public(Operation(null, "backendconfig", "Paging settings", null, [],
                 new JsonObject { ["200"] = new JsonObject { ["description"] = "The paging limits.", ["content"] = Json(Ref("BackendConfig")) } })),
         };
+        paths["/checkresult"] = new JsonObject { ["post"] = CheckResultOperation() };
+
         var homeResponses = new JsonObject
         {
             ["200"] = new JsonObject { ["description"] = "A link to each resource.", ["content"] = Json(Ref("Home")) },
@@ -364,5 +367,78 @@ public static class BackendOpenApiDocument
                 ["401"] = Response("Unauthorized"),
             }),
         };
+    }
+
+    /// <summary>Native check-result ingestion (not in the original API: the engine applies Nagios semantics itself).</summary>
+    private static JsonObject CheckResultOperation()
+    {
+        static JsonObject Field(string type, string description) => new() { ["type"] = type, ["description"] = description };
+        var result = new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("exit_status"),
+            ["properties"] = new JsonObject
+            {
+                ["host"] = Field("string", "The host's id (or give host_name)."),
+                ["host_name"] = Field("string", "The host's name."),
+                ["service"] = Field("string", "The service's id (or give service_name); neither: a host check result."),
+                ["service_name"] = Field("string", "The service's name on that host."),
+                ["exit_status"] = Field("integer", "Plugin exit status: 0 OK/UP, 1 WARNING (UP for a host), 2 CRITICAL/DOWN, 3 UNKNOWN (DOWN for a host), 4 UNREACHABLE."),
+                ["output"] = Field("string", "First line of the plugin output."),
+                ["long_output"] = Field("string", "The other lines."),
+                ["perf_data"] = Field("string", "Performance data (Nagios format)."),
+                ["check_time"] = Field("integer", "When the check ran (Unix seconds); default now; at most 600 s in the future."),
+                ["latency"] = Field("number", "Seconds, 0 or more."),
+                ["execution_time"] = Field("number", "Seconds, 0 or more."),
+                ["passive_check"] = Field("boolean", "Default true."),
+            },
+        };
+        var applied = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["_status"] = Field("string", "OK."),
+                ["_id"] = Field("string", "The stored logcheckresult."),
+                ["applied"] = Field("boolean", "False when the result was older than the item's last check (stored, not applied)."),
+                ["ls_state"] = Field("string", "The item's state after the result."),
+                ["ls_state_type"] = Field("string", "SOFT or HARD."),
+                ["ls_state_id"] = Field("integer", "State id."),
+                ["ls_current_attempt"] = Field("integer", "Attempt, against max_check_attempts."),
+                ["ls_acknowledged"] = Field("boolean", "Acknowledged after the result."),
+                ["ls_downtimed"] = Field("boolean", "In a downtime."),
+                ["_overall_state_id"] = Field("integer", "0..5, as the original computes it."),
+            },
+        };
+        var op = Operation(null, "checkresult", "Post check results",
+            "One check result or a list of them (a batch is validated whole: one bad item and nothing is applied, 422 with an issue per item). "
+            + "The engine applies Nagios semantics: attempts against `max_check_attempts`, SOFT/HARD, last state changes, "
+            + "acknowledgement removal on recovery, downtimes; the result is stored as a `logcheckresult` with its `check.result` history event. "
+            + "Needs the right to create `logcheckresult`; hosts the user cannot read are unknown to it.",
+            [],
+            new JsonObject
+            {
+                ["201"] = new JsonObject
+                {
+                    ["description"] = "Applied and durable: one item, or `{_status, _items}` for a list.",
+                    ["content"] = Json(new JsonObject { ["oneOf"] = new JsonArray(applied, new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = new JsonObject { ["_status"] = Field("string", "OK."), ["_items"] = new JsonObject { ["type"] = "array", ["items"] = applied.DeepClone() } },
+                    }) }),
+                },
+                ["400"] = Response("BadRequest"),
+                ["401"] = Response("Unauthorized"),
+                ["422"] = Response("ValidationFailed"),
+                ["503"] = Response("ServiceUnavailable"),
+            });
+        op["tags"] = new JsonArray("live");
+        op["requestBody"] = new JsonObject
+        {
+            ["required"] = true,
+            ["content"] = Json(new JsonObject { ["oneOf"] = new JsonArray(result, new JsonObject { ["type"] = "array", ["items"] = result.DeepClone() }) }),
+        };
+        return op;
     }
 }

@@ -111,27 +111,24 @@ public sealed class SqlJournal : AsyncWriteJournal
     /// Deletes the events up to <paramref name="toSequenceNr"/>; the highest one stays as a tombstone so that
     /// sequence numbers never restart (one small row per entity at most).
     /// </summary>
-    protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
-    {
-        await using var connection = _database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText =
-            "DELETE FROM alignak_journal WHERE persistence_id = @pid AND sequence_nr <= @to AND sequence_nr < " +
-            "(SELECT MAX(sequence_nr) FROM alignak_journal WHERE persistence_id = @pid)";
-        delete.Parameter("@pid").Value = persistenceId;
-        delete.Parameter("@to").Value = toSequenceNr;
-        await delete.ExecuteNonQueryAsync(cancellationToken);
-        await using var mark = connection.CreateCommand();
-        mark.Transaction = transaction;
-        mark.CommandText = "UPDATE alignak_journal SET deleted = 1 WHERE persistence_id = @pid AND sequence_nr <= @to";
-        mark.Parameter("@pid").Value = persistenceId;
-        mark.Parameter("@to").Value = toSequenceNr;
-        await mark.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText =
+                "DELETE FROM alignak_journal WHERE persistence_id = @pid AND sequence_nr <= @to AND sequence_nr < " +
+                "(SELECT MAX(sequence_nr) FROM alignak_journal WHERE persistence_id = @pid)";
+            delete.Parameter("@pid").Value = persistenceId;
+            delete.Parameter("@to").Value = toSequenceNr;
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await using var mark = connection.CreateCommand();
+            mark.Transaction = transaction;
+            mark.CommandText = "UPDATE alignak_journal SET deleted = 1 WHERE persistence_id = @pid AND sequence_nr <= @to";
+            mark.Parameter("@pid").Value = persistenceId;
+            mark.Parameter("@to").Value = toSequenceNr;
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     protected override void PostStop()
     {

@@ -91,16 +91,15 @@ public sealed class SqlSnapshotStore : SnapshotStore
     protected override Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken) =>
         DeleteAsync("DELETE FROM alignak_snapshots WHERE persistence_id = @pid AND sequence_nr <= @seq", persistenceId, criteria.MaxSequenceNr);
 
-    private async Task DeleteAsync(string sql, string persistenceId, long sequenceNr)
+    private Task DeleteAsync(string sql, string persistenceId, long sequenceNr) => _database.WriteAsync(async (connection, transaction) =>
     {
-        await using var connection = _database.CreateConnection();
-        await connection.OpenAsync();
         await using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
         delete.CommandText = sql;
         delete.Parameter("@pid").Value = persistenceId;
         delete.Parameter("@seq").Value = sequenceNr;
         await delete.ExecuteNonQueryAsync();
-    }
+    });
 
     protected override void PostStop()
     {

@@ -221,7 +221,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         if ((string?)(document["service"] as JsonValue) is { } id)
             return services.Get(id) is { } byId && (string?)byId["host"] == hostId ? byId : null;
         var name = (string?)(document["service_name"] as JsonValue);
-        return services.IdsWhere("host", hostId).Select(services.Get).FirstOrDefault(s => s is not null && (string?)s["name"] == name);
+        return name is null ? null : services.FindWhere("host", hostId, "name", name);
     }
 
     private static JsonObject Issue(string field, string message) => new() { [field] = message };

@@ -41,14 +41,8 @@ public sealed class SqlLogStore(DatabaseOptions options)
         _ => throw new ArgumentException($"'{resource}' is not a log resource", nameof(resource)),
     };
 
-    public async Task InsertAsync(string resource, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken)
-    {
-        await using var connection = options.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await InsertAsync(connection, transaction, resource, rows, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task InsertAsync(string resource, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken) =>
+        options.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, resource, rows, cancellationToken), cancellationToken);
 
     /// <summary>Rows of both logs, committed with other requests' rows; returns once durable.</summary>
     public Task InsertServerEventsAsync(IReadOnlyList<(string Resource, LogRow Row)> rows) => _serverEvents.WriteAsync(rows);
@@ -84,21 +78,18 @@ public sealed class SqlLogStore(DatabaseOptions options)
     /// Replaces a row's document if it still holds <paramref name="expected"/> (compare-and-set, so a
     /// concurrent edit is never overwritten); false when the row is gone or changed meanwhile.
     /// </summary>
-    public async Task<bool> UpdateAsync(string resource, LogRow row, string expected, CancellationToken cancellationToken)
-    {
-        await using var connection = options.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id AND body = @expected";
-        command.Parameter("@expected").Value = expected;
-        command.Parameter("@id").Value = row.Id;
-        command.Parameter("@host").Value = (object?)row.Host ?? DBNull.Value;
-        command.Parameter("@service").Value = (object?)row.Service ?? DBNull.Value;
-        command.Parameter("@user").Value = (object?)row.User ?? DBNull.Value;
-        command.Parameter("@type").Value = (object?)row.Type ?? DBNull.Value;
-        command.Parameter("@body").Value = row.Json;
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public async Task<bool> UpdateAsync(string resource, LogRow row, string expected, CancellationToken cancellationToken) =>
+        await ExecuteAsync($"UPDATE {Table(resource)} SET host = @host, service = @service, user_id = @user, type = @type, body = @body WHERE id = @id AND body = @expected",
+            command =>
+            {
+                command.Parameter("@expected").Value = expected;
+                command.Parameter("@id").Value = row.Id;
+                command.Parameter("@host").Value = (object?)row.Host ?? DBNull.Value;
+                command.Parameter("@service").Value = (object?)row.Service ?? DBNull.Value;
+                command.Parameter("@user").Value = (object?)row.User ?? DBNull.Value;
+                command.Parameter("@type").Value = (object?)row.Type ?? DBNull.Value;
+                command.Parameter("@body").Value = row.Json;
+            }, cancellationToken) == 1;
 
     /// <summary>Deletes every row, or the row <paramref name="id"/> if it still holds <paramref name="expected"/>.</summary>
     public async Task<int> DeleteAsync(string resource, string? id, string? expected, CancellationToken cancellationToken) =>
@@ -165,13 +156,13 @@ public sealed class SqlLogStore(DatabaseOptions options)
         return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
     }
 
-    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await using var connection = options.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        options.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            bind(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 }

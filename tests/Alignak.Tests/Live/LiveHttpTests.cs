@@ -257,6 +257,31 @@ public abstract class LiveHttpTests<TFixture>(TFixture fixture) where TFixture :
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await Admin.PostAsync("/livesynthesis", new JsonObject())).Status);
     }
 
+    [Fact]
+    public async Task Livesynthesis_history_lists_snapshots_newest_first_and_concatenation_adds_the_sub_realms()
+    {
+        var (realm, host, _) = await Site();
+        var child = (string)(await fixture.CreateAsync("realm", new JsonObject { ["name"] = $"c-{Guid.NewGuid():N}", ["_parent"] = realm }))["_id"]!;
+        await fixture.CreateAsync("host", new JsonObject { ["name"] = $"h-{Guid.NewGuid():N}", ["_realm"] = child });
+        var history = fixture.Backend.Services.GetRequiredService<Alignak.Http.Live.LiveSynthesisHistory>();
+        await history.SnapshotAsync(DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        await PostResults(new JsonObject { ["host"] = (string)host["_id"]!, ["exit_status"] = 2 });
+        await history.SnapshotAsync(DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        var (status, body) = await Admin.GetAsync($"/livesynthesis/{realm}?history=1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var snapshots = body!["history"]!.AsArray();
+        Assert.Equal(2, snapshots.Count);
+        Assert.Equal((1, 0), ((int?)snapshots[0]!["hosts_down_hard"], (int?)snapshots[0]!["hosts_unreachable_hard"]));
+        Assert.Equal((0, 1), ((int?)snapshots[1]!["hosts_down_hard"], (int?)snapshots[1]!["hosts_unreachable_hard"]));
+        Assert.NotNull((string?)snapshots[0]!["_created"]);
+
+        var (_, concatenated) = await Admin.GetAsync($"/livesynthesis/{realm}?concatenation=1&history=1");
+        Assert.Equal((2, 1, 1), ((int?)concatenated!["hosts_total"], (int?)concatenated["hosts_down_hard"], (int?)concatenated["hosts_unreachable_hard"]));
+        Assert.Equal(2, (int?)concatenated["history"]![0]!["hosts_total"]);
+        Assert.Equal(1, (int?)(await Synthesis(realm))["hosts_total"]);
+    }
+
     private void AssertRecount()
     {
         var index = fixture.Backend.Services.GetRequiredService<DocumentIndex>();

@@ -170,12 +170,14 @@ public sealed class LiveRulesTests
         var config = new CheckConfig();
         var host = Run(LiveState.Initial(EntityKind.Host), config, (0, 10));
         Assert.Equal(0, host.OverallStateId);
-        host = LiveRules.WithServiceOverall(host, config, "s1", 4);
+        host = LiveRules.WithServicesWorst(host, config, 4);
         Assert.Equal(4, host.OverallStateId);
-        host = LiveRules.WithServiceOverall(host, config, "s2", 3);
-        Assert.Equal(4, host.OverallStateId);
-        host = LiveRules.WithServiceOverall(host, config, "s1", null);
+        host = LiveRules.WithServicesWorst(host, config, 3);
         Assert.Equal(3, host.OverallStateId);
+        // An acknowledged host (1) still shows its services' worst state, as the original's rule.
+        var acknowledged = LiveRules.Acknowledge(LiveRules.ApplyCheck(host, config, Result(2, 15)), config,
+            new Acknowledgement(true, false, true, null, "", 16))!;
+        Assert.Equal(3, acknowledged.OverallStateId);
         // A host's own DOWN (4) is not lowered by its services.
         var down = LiveRules.ApplyCheck(host, config, Result(2, 20));
         Assert.Equal(4, down.OverallStateId);
