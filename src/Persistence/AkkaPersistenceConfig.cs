@@ -15,6 +15,9 @@ public static class AkkaPersistenceConfig
         var provider = options.Provider == DatabaseProvider.Sqlite ? "sqlite" : "postgresql";
         var hocon = $$"""
             akka.persistence {
+              # Start-up recovers every entity at once; their reads are batched (hundreds per query), so the
+              # default of 50 concurrent recoveries would leave the batches small and the start slow.
+              max-concurrent-recoveries = 2000
               journal {
                 plugin = "{{SqlJournal.PluginId}}"
                 alignak {

@@ -1,9 +1,13 @@
 using System.Data.Common;
+using System.Text;
 
 namespace Alignak.Persistence;
 
 internal static class Sql
 {
+    /// <summary>Rows per multi-row INSERT: few round trips, and well under both databases' parameter limits.</summary>
+    private const int RowsPerStatement = 200;
+
     /// <summary>Adds a named parameter to <paramref name="command"/> (both providers take '@name').</summary>
     public static DbParameter Parameter(this DbCommand command, string name)
     {
@@ -11,5 +15,33 @@ internal static class Sql
         parameter.ParameterName = name;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    /// <summary>
+    /// Inserts rows with multi-row INSERT statements: one round trip per <see cref="RowsPerStatement"/> rows, which
+    /// is what makes a group commit cheap on PostgreSQL (a statement per row costs a network round trip each).
+    /// </summary>
+    public static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var name = $"@p{r}_{c}";
+                    sql.Append(c == 0 ? name : ", " + name);
+                    insert.Parameter(name).Value = chunk[r][c] ?? DBNull.Value;
+                }
+                sql.Append(')');
+            }
+            insert.CommandText = sql.ToString();
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

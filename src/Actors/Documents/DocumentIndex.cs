@@ -61,7 +61,20 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     /// A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.
     /// <paramref name="ConfigEtag"/>: the stored document's ETag, before a live state was merged in.
     /// </summary>
-    private readonly record struct Entry(JsonObject Document, byte[] Utf8, long Revision, string? ConfigEtag);
+    private sealed class Entry(JsonObject document, byte[]? utf8, long revision, string? configEtag)
+    {
+        private byte[]? _utf8 = utf8;
+
+        public JsonObject Document { get; } = document;
+        public long Revision { get; } = revision;
+        public string? ConfigEtag { get; } = configEtag;
+
+        /// <summary>
+        /// Rendered on first read after a live-state change, so a check result does not pay for it; readers racing
+        /// here render the same bytes.
+        /// </summary>
+        public byte[] Utf8 => _utf8 ??= System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Document);
+    }
 
     /// <summary>Hosts' and services' latest live state: it wins over the live fields of the stored document.</summary>
     private readonly Dictionary<string, (long Revision, JsonObject Fields)> _live = new(StringComparer.Ordinal);
@@ -128,11 +141,12 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
 
     private void ApplyOne(DocumentChange change)
     {
-        var known = _byId.TryGetValue(change.Id, out var current);
-        if (known && current.Revision >= change.Revision) return;
+        var current = _byId.GetValueOrDefault(change.Id);
+        var known = current is not null;
+        if (current is not null && current.Revision >= change.Revision) return;
         if (_deleted.TryGetValue(change.Id, out var deletedAt) && deletedAt >= change.Revision) return;
 
-        if (known) Unindex(change.Id, current.Document);
+        if (current is not null) Unindex(change.Id, current.Document);
         // An insert or a delete changes every order; an update only those of the fields it changes (below).
         if (!known || change.Json is null) _orders.Clear();
         if (change.Json is null)
@@ -141,15 +155,18 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             _byId.Remove(change.Id);
             _live.Remove(change.Id);
             _deleted[change.Id] = change.Revision;
-            owner.OnChanged(Resource, current.Document, null);
+            owner.OnChanged(Resource, current?.Document, null);
             return;
         }
-        var utf8 = Encoding.UTF8.GetBytes(change.Json);
+        byte[]? utf8 = Encoding.UTF8.GetBytes(change.Json);
         var document = JsonObject.Create(System.Text.Json.JsonDocument.Parse(utf8).RootElement)!;
         var configEtag = document["_etag"]?.GetValue<string>();
         if (_live.TryGetValue(change.Id, out var live))
-            (document, utf8) = Overlay(document, configEtag, live.Fields);
-        Store(change.Id, known ? current : null, new Entry(document, utf8, change.Revision, configEtag));
+        {
+            Overlay(document, configEtag, live.Fields);
+            utf8 = null;
+        }
+        Store(change.Id, current, new Entry(document, utf8, change.Revision, configEtag));
     }
 
     internal void ApplyLive(LiveChange change)
@@ -163,8 +180,9 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             _live[change.Id] = (change.Revision, fields);
             if (!_byId.TryGetValue(change.Id, out var current)) return;
             Unindex(change.Id, current.Document);
-            var (document, utf8) = Overlay(current.Document.DeepClone().AsObject(), current.ConfigEtag, fields);
-            Store(change.Id, current, current with { Document = document, Utf8 = utf8 });
+            var document = current.Document.DeepClone().AsObject();
+            Overlay(document, current.ConfigEtag, fields);
+            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag));
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -173,12 +191,11 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     /// The document with the live fields set. Its ETag follows the live state too (a hash of the stored ETag and
     /// the live fields), so conditional GETs see every change, If-Match stays exact, and a restart changes nothing.
     /// </summary>
-    private static (JsonObject, byte[]) Overlay(JsonObject document, string? configEtag, JsonObject fields)
+    private static void Overlay(JsonObject document, string? configEtag, JsonObject fields)
     {
         foreach (var (name, value) in fields) document[name] = value?.DeepClone();
         if (configEtag is not null)
             document["_etag"] = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(configEtag + fields.ToJsonString())));
-        return (document, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document));
     }
 
     private void Store(string id, Entry? before, Entry entry)

@@ -41,7 +41,11 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer => _state = (LiveState)offer.Snapshot);
         Recover<LiveStateRecorded>(recorded => _state = recorded.State);
         Recover<RecoveryCompleted>(_ => ArmTimer());
+        Active();
+    }
 
+    private void Active()
+    {
         Command<SyncEntity>(sync =>
         {
             var current = _state ?? LiveFields.FromDocument(LiveState.Initial(_kind), sync.Document);
@@ -81,7 +85,9 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
             else _servicesOverall.Remove(changed.ServiceId);
             var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
-            if (worst != Current.ServicesWorst) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst));
+            if (worst == Current.ServicesWorst) return;
+            _pendingReply = ActorRefs.Nobody;
+            Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst));
         });
         Command<DowntimeTimer>(_ =>
         {
@@ -90,17 +96,14 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         });
         Command<ForgetEntity>(_ =>
         {
-            _pendingReply = Sender;
             TellHost(null);
             DeleteMessages(long.MaxValue);
             DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+            Become(() => Forgetting(Sender));
         });
-        Command<DeleteMessagesSuccess>(_ => Forgotten());
-        Command<DeleteMessagesFailure>(failure =>
-        {
-            _log.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
-            Forgotten();
-        });
+        // Deletes that follow a snapshot (pruning) need nothing more.
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure => _log.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message));
         Command<SaveSnapshotSuccess>(saved =>
         {
             DeleteMessages(saved.Metadata.SequenceNr);
@@ -111,16 +114,32 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
+    /// <summary>The item was deleted: once its events are gone the entity stops; other messages are dropped.</summary>
+    private void Forgetting(IActorRef replyTo)
+    {
+        Command<DeleteMessagesSuccess>(deleted =>
+        {
+            // Akka may cap "everything" at the last sequence number; a pruning delete stops below it.
+            if (deleted.ToSequenceNr >= LastSequenceNr) Forgotten(replyTo);
+        });
+        Command<DeleteMessagesFailure>(failure =>
+        {
+            if (failure.ToSequenceNr < LastSequenceNr) return;
+            _log.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
+            Forgotten(replyTo);
+        });
+        CommandAny(_ => { });
+    }
+
     private sealed record DowntimeTimer;
 
     private LiveState Current => _state ?? LiveState.Initial(_kind);
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    private void Forgotten()
+    private void Forgotten(IActorRef replyTo)
     {
-        if (_pendingReply is { } replyTo && !replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Forgotten, null));
-        _pendingReply = null;
+        if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Forgotten, null));
         Context.Stop(Self);
     }
 

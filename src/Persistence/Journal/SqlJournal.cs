@@ -47,25 +47,11 @@ public sealed class SqlJournal : AsyncWriteJournal
         return null!;
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Row> rows)
-    {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText =
-            "INSERT INTO alignak_journal (persistence_id, sequence_nr, serializer_id, manifest, payload, deleted) " +
-            "VALUES (@pid, @seq, @serializer, @manifest, @payload, 0)";
-        var (pid, seq, serializer, manifest, payload) = (insert.Parameter("@pid"), insert.Parameter("@seq"),
-            insert.Parameter("@serializer"), insert.Parameter("@manifest"), insert.Parameter("@payload"));
-        foreach (var row in rows)
-        {
-            pid.Value = row.PersistenceId;
-            seq.Value = row.SequenceNr;
-            serializer.Value = row.SerializerId;
-            manifest.Value = row.Manifest;
-            payload.Value = row.Payload;
-            await insert.ExecuteNonQueryAsync();
-        }
-    }
+    private static readonly string[] Columns = ["persistence_id", "sequence_nr", "serializer_id", "manifest", "payload", "deleted"];
+
+    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Row> rows) =>
+        Sql.InsertRowsAsync(connection, transaction, "alignak_journal", Columns,
+            rows.Select(r => new object?[] { r.PersistenceId, r.SequenceNr, r.SerializerId, r.Manifest, r.Payload, (short)0 }));
 
     /// <summary>Every stored row of a batch of entities (their journals are pruned by snapshots, so they are short).</summary>
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<Row>>> ReadAsync(IReadOnlyList<string> persistenceIds)

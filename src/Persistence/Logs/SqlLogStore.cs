@@ -47,22 +47,12 @@ public sealed class SqlLogStore(DatabaseOptions options)
     /// <summary>Rows of both logs, committed with other requests' rows; returns once durable.</summary>
     public Task InsertServerEventsAsync(IReadOnlyList<(string Resource, LogRow Row)> rows) => _serverEvents.WriteAsync(rows);
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string resource, IEnumerable<LogRow> rows,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {Table(resource)} (id, created, host, service, user_id, type, body) " +
-                              "VALUES (@id, @created, @host, @service, @user, @type, @body)";
-        var parameters = new[] { "@id", "@created", "@host", "@service", "@user", "@type", "@body" }
-            .Select(name => command.Parameter(name)).ToArray();
-        foreach (var row in rows)
-        {
-            object?[] values = [row.Id, row.Created, row.Host, row.Service, row.User, row.Type, row.Json];
-            for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static readonly string[] InsertColumns = ["id", "created", "host", "service", "user_id", "type", "body"];
+
+    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, string resource, IEnumerable<LogRow> rows,
+        CancellationToken cancellationToken) =>
+        Sql.InsertRowsAsync(connection, transaction, Table(resource), InsertColumns,
+            rows.Select(r => new object?[] { r.Id, r.Created, r.Host, r.Service, r.User, r.Type, r.Json }), cancellationToken);
 
     public async Task<string?> GetAsync(string resource, string id, CancellationToken cancellationToken)
     {
