@@ -18,12 +18,26 @@ internal static class Sql
     }
 
     /// <summary>
-    /// Inserts rows with multi-row INSERT statements: one round trip per <see cref="RowsPerStatement"/> rows, which
-    /// is what makes a group commit cheap on PostgreSQL (a statement per row costs a network round trip each).
+    /// Inserts rows in the cheapest way for the database: on PostgreSQL multi-row INSERTs, one round trip per
+    /// <see cref="RowsPerStatement"/> rows (a statement per row costs a network round trip each); on SQLite, in
+    /// process, one prepared statement run per row (binding a long multi-row statement costs more there).
     /// </summary>
     public static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns,
         IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+        {
+            await using var single = connection.CreateCommand();
+            single.Transaction = transaction;
+            single.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, c) => $"@p{c}"))})";
+            var parameters = columns.Select((_, c) => single.Parameter($"@p{c}")).ToArray();
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < columns.Length; c++) parameters[c].Value = row[c] ?? DBNull.Value;
+                await single.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return;
+        }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await using var insert = connection.CreateCommand();
