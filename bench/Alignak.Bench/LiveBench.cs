@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
-using Alignak.Http.Hosting;
 using Alignak.Http.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +14,7 @@ public static class LiveBench
 {
     public static async Task RunAsync(BackendSettings settings, int hosts, int services, int seconds)
     {
-        var (app, http) = await StartAsync(settings);
+        var (app, http) = await BenchHttp.StartAsync(settings);
         var perHost = Math.Max(1, services / hosts);
         var watch = Stopwatch.StartNew();
         var hostIds = new List<string>();
@@ -26,7 +22,7 @@ public static class LiveBench
         {
             var batch = new JsonArray(Enumerable.Range(start, Math.Min(1000, hosts - start))
                 .Select(i => (JsonNode)new JsonObject { ["name"] = $"host-{i:D6}", ["max_check_attempts"] = 2 }).ToArray());
-            hostIds.AddRange((await Post(http, "/host", batch))["_items"]!.AsArray().Select(r => (string)r!["_id"]!));
+            hostIds.AddRange((await BenchHttp.Post(http, "/host", batch))["_items"]!.AsArray().Select(r => (string)r!["_id"]!));
         }
         var serviceIds = new List<(string Host, string Service)>();
         var batchSeconds = new List<double>();
@@ -38,7 +34,7 @@ public static class LiveBench
             {
                 ["name"] = $"svc-{i:D6}", ["host"] = hostIds[i / perHost % hostIds.Count], ["max_check_attempts"] = 3,
             }).ToArray());
-            var created = (await Post(http, "/service", batch))["_items"]!.AsArray();
+            var created = (await BenchHttp.Post(http, "/service", batch))["_items"]!.AsArray();
             serviceIds.AddRange(range.Select((i, k) => (hostIds[i / perHost % hostIds.Count], (string)created[k]!["_id"]!)));
             batchSeconds.Add(batchWatch.Elapsed.TotalSeconds);
         }
@@ -61,20 +57,20 @@ public static class LiveBench
 
         // Batches of 100, four senders.
         await Measure(app, "batches of 100, 4 connections", seconds, 4, 100, http, async (client, i) =>
-            await Post(client, "/checkresult", new JsonArray(Enumerable.Range(i * 100, 100).Select(k => (JsonNode)Result(k)).ToArray())));
+            await BenchHttp.Post(client, "/checkresult", new JsonArray(Enumerable.Range(i * 100, 100).Select(k => (JsonNode)Result(k)).ToArray())));
         // One result per request, eight connections.
-        await Measure(app, "one per request, 8 connections", seconds, 8, 1, http, async (client, i) => await Post(client, "/checkresult", Result(i)));
+        await Measure(app, "one per request, 8 connections", seconds, 8, 1, http, async (client, i) => await BenchHttp.Post(client, "/checkresult", Result(i)));
 
         // Visibility: the index holds the result when the reply arrives; a GET right after shows it.
         var visible = new List<double>();
         for (var i = 0; i < 200; i++)
         {
             var result = Result(i * 7919);
-            await Post(http, "/checkresult", result);
+            await BenchHttp.Post(http, "/checkresult", result);
             var replied = Stopwatch.StartNew();
             var id = (string)result["service"]!;
             while ((string?)index.Collection("service").Get(id)?["ls_output"] != (string?)result["output"]) await Task.Yield();
-            var shown = await Get(http, $"/service/{id}");
+            var shown = await BenchHttp.Get(http, $"/service/{id}");
             if ((string?)shown["ls_output"] != (string?)result["output"]) throw new InvalidOperationException("a replied result was not visible");
             visible.Add(replied.Elapsed.TotalMilliseconds);
         }
@@ -86,7 +82,7 @@ public static class LiveBench
         for (var i = 0; i < 105; i++)
         {
             var w = Stopwatch.StartNew();
-            await Get(http, filter);
+            await BenchHttp.Get(http, filter);
             if (i >= 5) timings.Add(w.Elapsed.TotalMilliseconds);
         }
         timings.Sort();
@@ -100,7 +96,7 @@ public static class LiveBench
         await app.DisposeAsync();
         http.Dispose();
         watch.Restart();
-        (app, http) = await StartAsync(settings);
+        (app, http) = await BenchHttp.StartAsync(settings);
         Console.WriteLine($"restart: ready with {hosts + services} entities recovered in {watch.Elapsed.TotalSeconds:F1} s");
         await app.StopAsync();
         await app.DisposeAsync();
@@ -131,31 +127,5 @@ public static class LiveBench
         var all = latencies.SelectMany(l => l).Order().ToList();
         Console.WriteLine($"{name}: {all.Count * perRequest / elapsed:F0} results/s, request p50 {all[all.Count / 2]:F2} ms, p99 {all[all.Count * 99 / 100]:F2} ms, CPU {used / elapsed:F2} cores of 2 (client included), {all.Count} requests in {elapsed:F0} s");
         foreach (var client in clients) client.Dispose();
-    }
-
-    private static async Task<(WebApplication, HttpClient)> StartAsync(BackendSettings settings)
-    {
-        var app = BackendApp.Build(settings, []);
-        await app.StartAsync();
-        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
-        var token = (string)(await (await http.PostAsJsonAsync("/login", new { username = "admin", password = "admin" }))
-            .Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(token + ":")));
-        return (app, http);
-    }
-
-    private static async Task<JsonNode> Get(HttpClient http, string path)
-    {
-        using var response = await http.GetAsync(path);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
-    }
-
-    private static async Task<JsonNode> Post(HttpClient http, string path, JsonNode body)
-    {
-        using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text[..Math.Min(500, text.Length)]}");
-        return JsonNode.Parse(text)!;
     }
 }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
-using Alignak.Http.Hosting;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,35 +33,19 @@ if (options.GetValueOrDefault("mode") == "live")
     if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
     return;
 }
-var app = BackendApp.Build(settings, []);
-await app.StartAsync();
+var (app, http) = await BenchHttp.StartAsync(settings);
 
 async Task StopAsync()
 {
+    http.Dispose();
     await app.StopAsync();
     await app.DisposeAsync();
     if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
 }
 
 var index = app.Services.GetRequiredService<DocumentIndex>();
-using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
-var token = (string)(await (await http.PostAsJsonAsync("/login", new { username = "admin", password = "admin" }))
-    .Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
-http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(token + ":")));
-
-async Task<JsonNode> Get(string path)
-{
-    using var response = await http.GetAsync(path);
-    response.EnsureSuccessStatusCode();
-    return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
-}
-async Task<JsonNode> Post(string path, JsonNode body)
-{
-    using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-    var text = await response.Content.ReadAsStringAsync();
-    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text[..Math.Min(500, text.Length)]}");
-    return JsonNode.Parse(text)!;
-}
+Task<JsonNode> Get(string path) => BenchHttp.Get(http, path);
+Task<JsonNode> Post(string path, JsonNode body) => BenchHttp.Post(http, path, body);
 
 var realm = (string)(await Get("/realm?where=" + Uri.EscapeDataString("""{"name":"All"}""")))["_items"]![0]!["_id"]!;
 

@@ -23,7 +23,6 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private LiveState? _state;
     /// <summary>Host only: each monitored service's overall state, as its entity last reported it.</summary>
     private readonly Dictionary<string, int> _servicesOverall = new(StringComparer.Ordinal);
-    private IActorRef? _pendingReply;
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
     private IActorRef _persisting = ActorRefs.Nobody;
 
@@ -54,45 +53,43 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             // moves it in or out of "not monitored".
             if (_state is null || current.Config.Monitored != sync.Config.Monitored)
                 next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
-            Decide(next, forceCreate: _state is null, report: true);
+            Decide(next, Sender, forceCreate: _state is null, report: true);
         });
-        Command<ApplyCheckResult>(apply => Decide(LiveRules.ApplyCheck(Current, Current.Config, apply.Result)));
+        Command<ApplyCheckResult>(apply => Decide(LiveRules.ApplyCheck(Current, Current.Config, apply.Result), Sender));
         Command<RecordLiveState>(record =>
         {
             if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
                 Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
             else
-                Decide(LiveFields.Record(Current, Current.Config, record.Told));
+                Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender);
         });
         Command<AcknowledgeProblem>(ack =>
         {
-            if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } next) Decide(next);
+            if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } next) Decide(next, Sender);
             else Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: $"{Current.State} is not a problem to acknowledge"));
         });
-        Command<RemoveAcknowledgement>(_ => Decide(LiveRules.RemoveAcknowledgement(Current, Current.Config)));
-        Command<ScheduleDowntime>(schedule => Decide(LiveRules.AddDowntime(Current, Current.Config, schedule.Downtime, Now())));
+        Command<RemoveAcknowledgement>(_ => Decide(LiveRules.RemoveAcknowledgement(Current, Current.Config), Sender));
+        Command<ScheduleDowntime>(schedule => Decide(LiveRules.AddDowntime(Current, Current.Config, schedule.Downtime, Now()), Sender));
         Command<CancelDowntime>(cancel =>
         {
             var next = cancel.DowntimeId is { } downtimeId
                 ? LiveRules.CancelDowntime(Current, Current.Config, downtimeId, Now())
                 : LiveRules.CancelAllDowntimes(Current, Current.Config, Now());
             if (next is null) Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: "no such downtime"));
-            else Decide(next);
+            else Decide(next, Sender);
         });
-        Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }));
+        Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }, Sender));
         Command<ServiceOverallChanged>(changed =>
         {
             if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
             else _servicesOverall.Remove(changed.ServiceId);
             var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
             if (worst == Current.ServicesWorst) return;
-            _pendingReply = ActorRefs.Nobody;
-            Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst));
+            Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), ActorRefs.Nobody);
         });
         Command<DowntimeTimer>(_ =>
         {
-            _pendingReply = ActorRefs.Nobody;
-            Decide(LiveRules.Tick(Current, Current.Config, Now()));
+            Decide(LiveRules.Tick(Current, Current.Config, Now()), ActorRefs.Nobody);
         });
         Command<ForgetEntity>(_ =>
         {
@@ -145,10 +142,9 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
 
     /// <summary>Persists <paramref name="next"/> when it differs, then replies and publishes.</summary>
     /// <param name="report">Reply with the whole state as a change even when nothing changed (start-up sync).</param>
-    private void Decide(LiveState next, bool forceCreate = false, bool report = false)
+    /// <param name="replyTo">Who asked (Nobody for the entity's own timers and its services' reports).</param>
+    private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false)
     {
-        var replyTo = _pendingReply ?? Sender;
-        _pendingReply = null;
         var before = Current;
         if (!forceCreate && next == before)
         {

@@ -51,13 +51,14 @@ public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActo
             document["active_checks_enabled"]?.GetValue<bool>() ?? true,
             document["passive_checks_enabled"]?.GetValue<bool>() ?? true),
         kind == EntityKind.Service ? document["host"]?.GetValue<string>() : null,
-        LiveFieldsOf(document));
+        LiveFieldsOf(kind, document));
 
-    private static System.Text.Json.Nodes.JsonObject LiveFieldsOf(System.Text.Json.Nodes.JsonObject document)
+    /// <summary>The document's live fields (the entity starts from them when it has no state yet).</summary>
+    private static System.Text.Json.Nodes.JsonObject LiveFieldsOf(EntityKind kind, System.Text.Json.Nodes.JsonObject document)
     {
         var fields = new System.Text.Json.Nodes.JsonObject();
-        foreach (var (name, value) in document)
-            if (LiveFields.IsLiveField(name)) fields[name] = value?.DeepClone();
+        foreach (var name in LiveFields.Names(kind))
+            if (document[name] is { } value) fields[name] = value.DeepClone();
         return fields;
     }
 }

@@ -98,8 +98,7 @@ public sealed class LiveSynthesis
     {
         lock (_gate)
         {
-            var counters = _byRealm.GetValueOrDefault(realmId) ?? new long[Counters.Length];
-            return Counters.Select((name, i) => (name, counters[i])).ToDictionary(p => p.name, p => p.Item2);
+            return Named(_byRealm.GetValueOrDefault(realmId) ?? new long[Counters.Length]);
         }
     }
 
@@ -120,9 +119,11 @@ public sealed class LiveSynthesis
                 }
                 return 0;
             });
-        return result.ToDictionary(p => p.Key,
-            p => (IReadOnlyDictionary<string, long>)Counters.Select((name, i) => (name, p.Value[i])).ToDictionary(x => x.name, x => x.Item2));
+        return result.ToDictionary(p => p.Key, p => Named(p.Value));
     }
+
+    private static IReadOnlyDictionary<string, long> Named(long[] counters) =>
+        Counters.Select((name, i) => (name, counters[i])).ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal);
 
     /// <summary>Writes the changed realms' livesynthesis documents into the index (one per realm, id = the realm's id).</summary>
     public void Flush()

@@ -62,7 +62,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             outcomes.Add(new ItemOutcome(id, Rfc1123.Format(now), Rfc1123.Format(now), (string)document["_etag"]!, null));
         }
         if (outcomes.Any(o => !o.IsValid)) return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
-        await store.InsertAsync(resource, rows, cancellationToken);
+        await store.InsertAsync(rows.Select(row => (resource, row)).ToList(), cancellationToken);
         if (afterInsert is not null) await afterInsert(stored, cancellationToken);
         return new WriteResult(WriteStatus.Created, outcomes, [], Batch: batch);
     }
@@ -90,7 +90,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
                 document["_etag"] = ETags.Compute(document);
                 rows.Add((resource, Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document)));
             }
-        if (rows.Count > 0) await store.InsertServerEventsAsync(rows).WaitAsync(cancellationToken);
+        if (rows.Count > 0) await store.InsertAsync(rows, cancellationToken);
     }
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,

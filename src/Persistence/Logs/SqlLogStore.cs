@@ -16,13 +16,13 @@ public sealed class LogQuery
 }
 
 /// <summary>
-/// history and logcheckresult in their own tables: a client's request written in one transaction, the
-/// server's own events (check results, their history) group-committed across requests; read in pages
-/// straight from SQL, so memory does not grow with the logs.
+/// history and logcheckresult in their own tables: written with group commit (a request's rows are committed
+/// together, with those of other requests waiting meanwhile); read in pages straight from SQL, so memory does
+/// not grow with the logs.
 /// </summary>
 public sealed class SqlLogStore(DatabaseOptions options)
 {
-    private readonly GroupCommit<(string Resource, LogRow Row)> _serverEvents = new(options, async (connection, transaction, rows) =>
+    private readonly GroupCommit<(string Resource, LogRow Row)> _writes = new(options, async (connection, transaction, rows) =>
     {
         foreach (var group in rows.GroupBy(r => r.Resource))
             await InsertAsync(connection, transaction, group.Key, group.Select(r => r.Row), CancellationToken.None);
@@ -41,11 +41,9 @@ public sealed class SqlLogStore(DatabaseOptions options)
         _ => throw new ArgumentException($"'{resource}' is not a log resource", nameof(resource)),
     };
 
-    public Task InsertAsync(string resource, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken) =>
-        options.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, resource, rows, cancellationToken), cancellationToken);
-
-    /// <summary>Rows of both logs, committed with other requests' rows; returns once durable.</summary>
-    public Task InsertServerEventsAsync(IReadOnlyList<(string Resource, LogRow Row)> rows) => _serverEvents.WriteAsync(rows);
+    /// <summary>Rows of either log, all in one transaction (shared with other requests' rows); returns once durable.</summary>
+    public Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(rows).WaitAsync(cancellationToken);
 
     private static readonly string[] InsertColumns = ["id", "created", "host", "service", "user_id", "type", "body"];
 
