@@ -37,11 +37,17 @@ public sealed class DocumentIndex
     /// <summary>A host's or service's new live state, merged into its document (a later revision wins).</summary>
     public void ApplyLive(LiveChange change) => Collection(change.Resource).ApplyLive(change);
 
-    /// <summary>Called with (resource, before, after) for every document change, under the collection's write lock.</summary>
-    public event Action<string, JsonObject?, JsonObject?>? Changed;
+    /// <summary>Called for every document change, under the collection's write lock (keep handlers short).</summary>
+    public event Action<IndexChange>? Changed;
 
-    internal void OnChanged(string resource, JsonObject? before, JsonObject? after) => Changed?.Invoke(resource, before, after);
+    internal void OnChanged(IndexChange change) => Changed?.Invoke(change);
 }
+
+/// <summary>
+/// One document change as the index applied it: before and after (null when created or deleted), and the live
+/// change when it came from an entity rather than a configuration write.
+/// </summary>
+public sealed record IndexChange(string Resource, JsonObject? Before, JsonObject? After, LiveChange? Live = null);
 
 public sealed class ResourceCollection(string resource, DocumentIndex owner)
 {
@@ -155,7 +161,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             _byId.Remove(change.Id);
             _live.Remove(change.Id);
             _deleted[change.Id] = change.Revision;
-            owner.OnChanged(Resource, current?.Document, null);
+            owner.OnChanged(new IndexChange(Resource, current?.Document, null));
             return;
         }
         byte[]? utf8 = Encoding.UTF8.GetBytes(change.Json);
@@ -182,7 +188,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             Unindex(change.Id, current.Document);
             var document = current.Document.DeepClone().AsObject();
             Overlay(document, current.ConfigEtag, fields);
-            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag));
+            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag), change);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -198,7 +204,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             document["_etag"] = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(configEtag + fields.ToJsonString())));
     }
 
-    private void Store(string id, Entry? before, Entry entry)
+    private void Store(string id, Entry? before, Entry entry, LiveChange? live = null)
     {
         // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
         _ = entry.Document.Count;
@@ -207,7 +213,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         if (before is { } previous)
             foreach (var field in _orders.Keys)
                 if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);
-        owner.OnChanged(Resource, before?.Document, entry.Document);
+        owner.OnChanged(new IndexChange(Resource, before?.Document, entry.Document, live));
     }
 
     private void Index(string id, JsonObject document)

@@ -73,3 +73,9 @@ public sealed record LiveChanged(LiveChange Change) : ILiveMessage;
 
 /// <summary>The only event: the entity's whole new state (small, and recovery needs nothing else).</summary>
 public sealed record LiveStateRecorded(LiveState State) : ILiveMessage;
+
+/// <summary>History events written on one node, published for every node's live push (topic <c>history</c>).</summary>
+public sealed record HistoryRecorded(JsonArray Events) : ILiveMessage
+{
+    public const string Topic = "history";
+}

@@ -60,8 +60,9 @@ public sealed class LiveSynthesis
         if ((bool?)document["ls_downtimed"] == true) yield return Position[$"{prefix}_in_downtime"];
     }
 
-    private void OnChanged(string resource, JsonObject? before, JsonObject? after)
+    private void OnChanged(IndexChange change)
     {
+        var (resource, before, after) = (change.Resource, change.Before, change.After);
         if (resource == "realm")
         {
             lock (_gate)

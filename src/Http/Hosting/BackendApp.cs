@@ -10,6 +10,7 @@ using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
 using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
+using Alignak.Http.Push;
 using Alignak.Http.Settings;
 using Alignak.Persistence;
 using Alignak.Persistence.Logs;
@@ -59,6 +60,7 @@ public static class BackendApp
         builder.Services.AddHostedService<LogRetention>();
         builder.Services.AddSingleton<LiveSynthesisHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
+        builder.Services.AddLivePush();
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
@@ -71,6 +73,8 @@ public static class BackendApp
         app.MapSystemEndpoints();
         app.MapLogEndpoints();
         app.MapCheckResultEndpoints();
+        app.MapLivePush();
+        app.MapLivePage();
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;

@@ -47,6 +47,12 @@ public sealed class BackendSettings
     /// </summary>
     public bool ActionsApplyImmediately { get; set; }
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
+    /// <summary>Live push: messages waiting for one client before it is told to resync instead.</summary>
+    public int LivePushQueue { get; set; } = 2000;
+    /// <summary>Live push: messages kept per subscription for a client that reconnects and resumes.</summary>
+    public int LivePushReplay { get; set; } = 1000;
+    /// <summary>Live push: how long a disconnected client's subscriptions wait to be resumed.</summary>
+    public int LivePushResumeSeconds { get; set; } = 120;
 
     /// <summary>Where the settings came from, for the start-up log.</summary>
     public string? SourceFile { get; set; }

@@ -13,6 +13,9 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
+    /// <summary>History events once durable (the live push forwards them), in the order they were written.</summary>
+    public event Action<IReadOnlyList<JsonObject>>? HistoryStored;
+
     /// <param name="afterInsert">Runs once the items are durable, before the reply (the live-state update of check results).</param>
     public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken,
         Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null)
@@ -63,6 +66,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         }
         if (outcomes.Any(o => !o.IsValid)) return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
         await store.InsertAsync(rows.Select(row => (resource, row)).ToList(), cancellationToken);
+        if (resource == "history") HistoryStored?.Invoke(stored);
         if (afterInsert is not null) await afterInsert(stored, cancellationToken);
         return new WriteResult(WriteStatus.Created, outcomes, [], Batch: batch);
     }
@@ -91,6 +95,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
                 rows.Add((resource, Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document)));
             }
         if (rows.Count > 0) await store.InsertAsync(rows, cancellationToken);
+        if (history.Count > 0) HistoryStored?.Invoke(history);
     }
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,

@@ -26,9 +26,15 @@ public sealed class EveClient(Uri baseAddress) : IDisposable
         return this;
     }
 
-    public void UseToken(string token) =>
+    /// <summary>The token this client authenticates with (the live push hub takes it too).</summary>
+    public string? Token { get; private set; }
+
+    public void UseToken(string token)
+    {
+        Token = token;
         Http.DefaultRequestHeaders.Authorization =
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(token + ":")));
+    }
 
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, JsonNode? body = null, string? ifMatch = null)
     {
