@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -16,33 +17,40 @@ public sealed class LiveClient : IAsyncDisposable
     public HubConnection Connection { get; }
     /// <summary>Every message so far, in arrival order.</summary>
     public List<JsonObject> Seen { get; } = [];
-    /// <summary>When set, the client stops reading until it completes (a slow consumer).</summary>
-    public Task? Stall { get; set; }
+    private readonly SlowSocket? _socket;
 
-    private LiveClient(HubConnection connection)
+    private LiveClient(HubConnection connection, SlowSocket? socket)
     {
         Connection = connection;
-        connection.On<JsonElement>("live", async batch =>
+        _socket = socket;
+        connection.On<JsonElement>("live", batch =>
         {
-            if (Stall is { } stall) await stall;
             foreach (var message in batch.EnumerateArray()) _received.Writer.TryWrite(JsonNode.Parse(message.GetRawText())!.AsObject());
         });
     }
 
-    public static HubConnection Build(Uri server, string? token) => new HubConnectionBuilder()
+    public static HubConnection Build(Uri server, string? token, SlowSocket? socket = null) => new HubConnectionBuilder()
         .WithUrl(new Uri(server, "/hubs/live"), options =>
         {
             options.Transports = HttpTransportType.WebSockets;
             if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            if (socket is not null) options.WebSocketFactory = (context, cancellationToken) => socket.ConnectAsync(context.Uri, token, cancellationToken);
         })
         .Build();
 
-    public static async Task<LiveClient> ConnectAsync(Uri server, string token)
+    /// <param name="slow">The client's socket can stop reading (<see cref="StopReading"/>): a slow or dead consumer.</param>
+    public static async Task<LiveClient> ConnectAsync(Uri server, string token, bool slow = false)
     {
-        var client = new LiveClient(Build(server, token));
+        var socket = slow ? new SlowSocket() : null;
+        var client = new LiveClient(Build(server, token, socket), socket);
         await client.Connection.StartAsync(TestContext.Current.CancellationToken);
         return client;
     }
+
+    /// <summary>The client stops reading its socket (its SignalR client would queue messages without limit otherwise).</summary>
+    public void StopReading() => _socket!.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResumeReading() => _socket!.Gate.TrySetResult();
 
     public async Task<JsonObject> SubscribeAsync(string scope, string? id = null, bool subRealms = false, string? resume = null, long seq = 0)
     {
@@ -67,7 +75,8 @@ public sealed class LiveClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
         {
-            throw new Xunit.Sdk.XunitException($"No {what} within {Patience.TotalSeconds} s; got: {string.Join("\n", Seen.Select(m => m.ToJsonString()))}");
+            var last = Seen.TakeLast(20).Select(m => m.ToJsonString()).Select(json => json.Length > 300 ? json[..300] + "…" : json);
+            throw new Xunit.Sdk.XunitException($"No {what} within {Patience.TotalSeconds} s; got {Seen.Count} messages, the last: {string.Join("\n", last)}");
         }
     }
 
@@ -91,5 +100,63 @@ public sealed class LiveClient : IAsyncDisposable
 
     public static bool IsState(JsonObject message, string id) => (string?)message["type"] == "state" && (string?)message["id"] == id;
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _socket?.Gate.TrySetResult();
+        await Connection.DisposeAsync();
+    }
+}
+
+/// <summary>A client WebSocket whose reads wait while its gate is closed: the network side of a slow consumer.</summary>
+public sealed class SlowSocket : WebSocket
+{
+    private readonly ClientWebSocket _inner = new();
+
+    public TaskCompletionSource Gate { get; set; } = Opened();
+
+    private static TaskCompletionSource Opened()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
+    }
+
+    public async ValueTask<WebSocket> ConnectAsync(Uri uri, string? token, CancellationToken cancellationToken)
+    {
+        if (token is not null) _inner.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        await _inner.ConnectAsync(uri, cancellationToken);
+        return this;
+    }
+
+    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+    {
+        await Gate.Task.WaitAsync(cancellationToken);
+        return await _inner.ReceiveAsync(buffer, cancellationToken);
+    }
+
+    public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await Gate.Task.WaitAsync(cancellationToken);
+        return await _inner.ReceiveAsync(buffer, cancellationToken);
+    }
+
+    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+        _inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+        _inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+
+    public override WebSocketCloseStatus? CloseStatus => _inner.CloseStatus;
+    public override string? CloseStatusDescription => _inner.CloseStatusDescription;
+    public override WebSocketState State => _inner.State;
+    public override string? SubProtocol => _inner.SubProtocol;
+    public override void Abort() => _inner.Abort();
+
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+        _inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
+
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+        _inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+
+    public override void Dispose() => _inner.Dispose();
 }
