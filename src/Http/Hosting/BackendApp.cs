@@ -8,6 +8,7 @@ using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
+using Alignak.Http.Grafana;
 using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Settings;
@@ -41,6 +42,7 @@ public static class BackendApp
         builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
         builder.Services.AddSingleton<SqlLogStore>();
         builder.Services.AddSingleton<LogWriter>();
+        builder.Services.AddGrafana();
 
         builder.Services.AddAkka("alignak", (akka, _) =>
         {
@@ -66,11 +68,13 @@ public static class BackendApp
             settings.SourceFile ?? "built-in defaults", settings.DatabaseProvider);
 
         app.UseExceptionHandler(errors => errors.Run(HandleError));
+        app.UseGrafanaDatasourceCors(settings);
         app.UseEveCors(settings);
         app.UseHttpMethodOverride();
         app.MapSystemEndpoints();
         app.MapLogEndpoints();
         app.MapCheckResultEndpoints();
+        app.MapGrafana(settings);
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;

@@ -1,0 +1,17 @@
+using Alignak.Http.Settings;
+
+namespace Alignak.Http.Grafana;
+
+/// <summary>The Grafana features' services and routes, for the composition root.</summary>
+public static class GrafanaHosting
+{
+    public static IServiceCollection AddGrafana(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => DatasourceConfig.Load(provider.GetRequiredService<BackendSettings>()));
+        services.AddSingleton<DatasourceAnnotations>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapGrafana(this IEndpointRouteBuilder routes, BackendSettings settings) =>
+        routes.MapGrafanaDatasource(settings);
+}
