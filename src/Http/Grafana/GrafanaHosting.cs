@@ -9,9 +9,12 @@ public static class GrafanaHosting
     {
         services.AddSingleton(provider => DatasourceConfig.Load(provider.GetRequiredService<BackendSettings>()));
         services.AddSingleton<DatasourceAnnotations>();
+        services.AddHttpClient(GrafanaApi.ClientName);
+        services.AddSingleton<GrafanaApi>();
+        services.AddSingleton<GrafanaCron>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapGrafana(this IEndpointRouteBuilder routes, BackendSettings settings) =>
-        routes.MapGrafanaDatasource(settings);
+        routes.MapGrafanaDatasource(settings).MapCronGrafana();
 }

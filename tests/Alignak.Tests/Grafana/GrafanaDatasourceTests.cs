@@ -311,17 +311,21 @@ public sealed class GrafanaDatasourceTests(SqliteFixture fixture) : IClassFixtur
     }
 }
 
-/// <summary>GRAFANA_DATASOURCE off, and the queries and tables files.</summary>
-public sealed class GrafanaDatasourceSettingsTests
+/// <summary>GRAFANA_DATASOURCE off, IP_CRON, and the queries and tables files.</summary>
+public sealed class GrafanaSettingsTests
 {
     [Fact]
-    public async Task Without_the_datasource_setting_the_routes_do_not_exist()
+    public async Task Without_the_datasource_setting_its_routes_do_not_exist_and_cron_callers_outside_IP_CRON_are_refused()
     {
         await using var database = TestDatabase.Sqlite();
         var settings = InProcessBackend.SettingsFor(database);
         settings.GrafanaDatasource = false;
+        settings.IpCron = ["192.0.2.1"];
         await using var backend = await InProcessBackend.StartAsync(settings);
         using var client = backend.Client();
+        var (cronStatus, cronBody) = await client.GetAsync("/cron_grafana");
+        Assert.Equal((HttpStatusCode.PreconditionFailed, CronEndpoint.DeniedMessage), (cronStatus, cronBody!.GetValue<string>()));
+
         foreach (var path in DatasourceEndpoints.Paths)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
@@ -331,6 +335,15 @@ public sealed class GrafanaDatasourceSettingsTests
             Assert.Contains("If-Match", response.Headers.GetValues("Access-Control-Allow-Headers").Single());
         }
     }
+
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1", true)]
+    [InlineData("::ffff:127.0.0.1", "127.0.0.1", true)]
+    [InlineData("::1", "127.0.0.1", false)]
+    [InlineData("10.0.0.2", "127.0.0.1,10.0.0.2", true)]
+    [InlineData("10.0.0.3", "", true)]
+    public void IP_CRON_lists_the_callers_allowed_and_an_empty_list_allows_all(string caller, string ipCron, bool allowed) =>
+        Assert.Equal(allowed, CronEndpoint.Allowed(IPAddress.Parse(caller), ipCron.Split(',', StringSplitOptions.RemoveEmptyEntries)));
 
     [Fact]
     public void Queries_and_tables_files_replace_the_defaults_and_a_malformed_one_is_a_settings_error()
