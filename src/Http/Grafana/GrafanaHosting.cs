@@ -2,7 +2,10 @@ using Alignak.Http.Settings;
 
 namespace Alignak.Http.Grafana;
 
-/// <summary>The Grafana features' services and routes, for the composition root.</summary>
+/// <summary>
+/// The Grafana features' services and routes, for the composition root. Add the services after the actor system's,
+/// so the scheduled job starts once it is up.
+/// </summary>
 public static class GrafanaHosting
 {
     public static IServiceCollection AddGrafana(this IServiceCollection services)
@@ -12,6 +15,7 @@ public static class GrafanaHosting
         services.AddHttpClient(GrafanaApi.ClientName);
         services.AddSingleton<GrafanaApi>();
         services.AddSingleton<GrafanaCron>();
+        services.AddHostedService<GrafanaScheduler>();
         return services;
     }
 

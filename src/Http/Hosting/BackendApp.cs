@@ -42,7 +42,6 @@ public static class BackendApp
         builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
         builder.Services.AddSingleton<SqlLogStore>();
         builder.Services.AddSingleton<LogWriter>();
-        builder.Services.AddGrafana();
 
         builder.Services.AddAkka("alignak", (akka, _) =>
         {
@@ -61,6 +60,7 @@ public static class BackendApp
         builder.Services.AddHostedService<LogRetention>();
         builder.Services.AddSingleton<LiveSynthesisHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
+        builder.Services.AddGrafana();
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);

@@ -311,21 +311,37 @@ public sealed class GrafanaDatasourceTests(SqliteFixture fixture) : IClassFixtur
     }
 }
 
-/// <summary>GRAFANA_DATASOURCE off, IP_CRON, and the queries and tables files.</summary>
-public sealed class GrafanaSettingsTests
+/// <summary>One backend with the other Grafana settings: datasource off, IP_CRON set, the dashboards job every second.</summary>
+public sealed class GrafanaSettingsFixture : IAsyncLifetime
 {
-    [Fact]
-    public async Task Without_the_datasource_setting_its_routes_do_not_exist_and_cron_callers_outside_IP_CRON_are_refused()
+    private TestDatabase _database = null!;
+    public InProcessBackend Backend { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
     {
-        await using var database = TestDatabase.Sqlite();
-        var settings = InProcessBackend.SettingsFor(database);
+        _database = TestDatabase.Sqlite();
+        var settings = InProcessBackend.SettingsFor(_database);
         settings.GrafanaDatasource = false;
         settings.IpCron = ["192.0.2.1"];
-        await using var backend = await InProcessBackend.StartAsync(settings);
-        using var client = backend.Client();
-        var (cronStatus, cronBody) = await client.GetAsync("/cron_grafana");
-        Assert.Equal((HttpStatusCode.PreconditionFailed, CronEndpoint.DeniedMessage), (cronStatus, cronBody!.GetValue<string>()));
+        settings.SchedulerGrafanaActive = true;
+        settings.SchedulerGrafanaPeriod = 1;
+        Backend = await InProcessBackend.StartAsync(settings);
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await Backend.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+/// <summary>GRAFANA_DATASOURCE off, IP_CRON, SCHEDULER_GRAFANA_ACTIVE, and the queries and tables files.</summary>
+public sealed class GrafanaSettingsTests(GrafanaSettingsFixture fixture) : IClassFixture<GrafanaSettingsFixture>
+{
+    [Fact]
+    public async Task Without_the_datasource_setting_its_routes_do_not_exist()
+    {
+        using var client = fixture.Backend.Client();
         foreach (var path in DatasourceEndpoints.Paths)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
@@ -334,6 +350,50 @@ public sealed class GrafanaSettingsTests
             Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("If-Match", response.Headers.GetValues("Access-Control-Allow-Headers").Single());
         }
+    }
+
+    [Fact]
+    public async Task Cron_callers_outside_IP_CRON_are_refused_with_the_original_text()
+    {
+        using var client = fixture.Backend.Client();
+        using var response = await client.Http.GetAsync("/cron_grafana");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Equal(CronEndpoint.DeniedMessage, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_scheduled_job_generates_dashboards_without_a_call()
+    {
+        await using var standIn = await GrafanaStandIn.StartAsync("secret");
+        using var admin = await fixture.Backend.AdminAsync();
+        async Task<JsonObject> Create(string resource, JsonObject document)
+        {
+            var (status, body) = await admin.PostAsync("/" + resource, document);
+            Assert.True(status == HttpStatusCode.Created, body?.ToJsonString());
+            return body!.AsObject();
+        }
+        var realm = (string)(await admin.FindAsync("realm", "All"))!["_id"]!;
+        var grafana = await Create("grafana", new JsonObject
+        {
+            ["name"] = "scheduled", ["address"] = "127.0.0.1", ["port"] = standIn.Port, ["apikey"] = "secret", ["_realm"] = realm,
+        });
+        await Create("graphite", new JsonObject
+        {
+            ["name"] = "scheduled", ["carbon_address"] = "127.0.0.1", ["graphite_address"] = "127.0.0.1", ["grafana"] = (string)grafana["_id"]!, ["_realm"] = realm,
+        });
+        var host = await Create("host", new JsonObject { ["name"] = "scheduled-web", ["_realm"] = realm });
+        var (checkStatus, _) = await admin.PostAsync("/checkresult", new JsonObject { ["host_name"] = "scheduled-web", ["exit_status"] = 0, ["perf_data"] = "rta=1ms" });
+        Assert.Equal(HttpStatusCode.Created, checkStatus);
+
+        // The job runs every second: wait for its mark on the host (bounded), then look at what Grafana received.
+        JsonNode? stored = null;
+        for (var i = 0; i < 300 && (bool?)stored?["ls_grafana"] != true; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            stored = (await admin.GetAsync($"/host/{host["_id"]}")).Body;
+        }
+        Assert.Equal(true, (bool?)stored!["ls_grafana"]);
+        Assert.Equal("Host: scheduled-web", (string?)standIn.Dashboards.First().Body!["dashboard"]!["title"]);
     }
 
     [Theory]
