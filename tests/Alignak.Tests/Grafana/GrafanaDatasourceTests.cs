@@ -353,6 +353,15 @@ public sealed class GrafanaSettingsTests(GrafanaSettingsFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task The_api_document_leaves_out_the_datasource_routes_when_they_are_off()
+    {
+        using var client = fixture.Backend.Client();
+        var paths = (await client.GetAsync("/openapi/v1.json")).Body!["paths"]!.AsObject();
+        Assert.DoesNotContain(DatasourceEndpoints.Paths, paths.ContainsKey);
+        Assert.True(paths.ContainsKey("/cron_grafana"));
+    }
+
+    [Fact]
     public async Task Cron_callers_outside_IP_CRON_are_refused_with_the_original_text()
     {
         using var client = fixture.Backend.Client();
