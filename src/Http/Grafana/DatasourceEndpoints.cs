@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 using Alignak.Http.Eve;
 using Alignak.Http.Settings;
 
@@ -30,7 +31,7 @@ public static class DatasourceEndpoints
     {
         var (body, error) = await RequestBody.ReadAsync(request, cancellationToken);
         if (error is not null) return error;
-        var target = body?["target"];
+        var target = (body as JsonObject)?["target"];
         var names = target is null || (target is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0)
             ? config.Queries.Keys.Order(StringComparer.Ordinal)
             : Enumerable.Empty<string>();
@@ -41,26 +42,38 @@ public static class DatasourceEndpoints
     {
         var (body, error) = await RequestBody.ReadAsync(request, cancellationToken);
         if (error is not null) return error;
-        if (body?["targets"] is not JsonArray { Count: 1 } targets)
+        if ((body as JsonObject)?["targets"] is not JsonArray { Count: 1 } targets)
             return NotFound("Only one target is supported by this datasource.");
-        var target = (string?)(targets[0]?["target"] as JsonValue) ?? "";
+        var target = Text((targets[0] as JsonObject)?["target"]);
         var (query, problem) = DatasourceTable.Resolve(target, config);
         if (query is null) return NotFound(problem!);
-        return EveResults.Json(StatusCodes.Status200OK, DatasourceTable.Render(query, config.Tables[query.Endpoint], index));
+        try
+        {
+            return EveResults.Json(StatusCodes.Status200OK, DatasourceTable.Render(query, config.Tables[query.Endpoint], index));
+        }
+        catch (QueryException e)
+        {
+            // A regular expression too costly to evaluate.
+            return NotFound($"Bad value for query: {target}. {e.Message}");
+        }
     }
 
     private static async Task<IResult> Annotations(HttpRequest request, DatasourceAnnotations annotations, CancellationToken cancellationToken)
     {
         var (body, error) = await RequestBody.ReadAsync(request, cancellationToken);
         if (error is not null) return error;
-        var annotation = body?["annotation"];
-        var (query, problem) = DatasourceAnnotations.Parse((string?)(annotation?["query"] as JsonValue) ?? "");
+        var fields = body as JsonObject;
+        var annotation = fields?["annotation"];
+        var (query, problem) = DatasourceAnnotations.Parse(Text((annotation as JsonObject)?["query"]));
         if (query is null) return NotFound(problem!);
-        var range = body?["range"];
+        var range = fields?["range"] as JsonObject;
         if (!DatasourceAnnotations.TryBound(range?["from"], out var from) || !DatasourceAnnotations.TryBound(range?["to"], out var to))
             return NotFound("Bad range for annotations: from and to must be dates.");
         return EveResults.Json(StatusCodes.Status200OK, await annotations.ReadAsync(query, annotation, from, to, cancellationToken));
     }
+
+    /// <summary>A string field's value; anything else (absent, a number, an object) reads as empty.</summary>
+    private static string Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
 
     private static IResult NotFound(string message) => EveResults.Error(StatusCodes.Status404NotFound, message);
 }

@@ -8,11 +8,19 @@ namespace Alignak.Http.Grafana;
 /// <summary>One Grafana server as a <c>grafana</c> document describes it.</summary>
 public sealed record GrafanaServer(string Name, Uri BaseAddress, string ApiKey)
 {
-    public static GrafanaServer From(JsonObject grafana)
+    /// <summary>The server, or null when its address and port make no URL (the schema only asks for a non-empty string).</summary>
+    public static GrafanaServer? TryFrom(JsonObject grafana)
     {
         var scheme = (bool?)grafana["ssl"] == true ? "https" : "http";
         var port = (int?)grafana["port"] ?? 3000;
-        return new GrafanaServer((string)grafana["name"]!, new UriBuilder(scheme, (string)grafana["address"]!, port).Uri, (string)grafana["apikey"]!);
+        try
+        {
+            return new GrafanaServer((string)grafana["name"]!, new UriBuilder(scheme, (string)grafana["address"]!, port).Uri, (string)grafana["apikey"]!);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 }
 

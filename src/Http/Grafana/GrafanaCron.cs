@@ -40,10 +40,15 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
 
     private async Task<JsonObject> RunAsync(JsonObject grafana, bool forceGenerate, CancellationToken cancellationToken)
     {
-        var server = GrafanaServer.From(grafana);
-        var topology = GrafanaTopology.Build(grafana, index, log);
         var created = new JsonArray();
         var result = new JsonObject { ["connection"] = true, ["created_dashboards"] = created };
+        if (GrafanaServer.TryFrom(grafana) is not { } server)
+        {
+            log.LogWarning("Grafana {Grafana}: {Address}:{Port} is not a server address", grafana["name"], grafana["address"], grafana["port"]);
+            result["connection"] = false;
+            return result;
+        }
+        var topology = GrafanaTopology.Build(grafana, index, log);
         try
         {
             var datasources = await DatasourcesAsync(server, topology, cancellationToken);

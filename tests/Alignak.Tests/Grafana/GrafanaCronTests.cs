@@ -246,6 +246,14 @@ public sealed class GrafanaCronTests(SqliteFixture fixture) : IClassFixture<Sqli
     }
 
     [Fact]
+    public async Task A_grafana_address_that_makes_no_url_is_reported_without_connection()
+    {
+        var realm = await Realm(Unique("gr"));
+        var grafana = await Grafana((string)realm["_id"]!, port: 70000);
+        Assert.Equal("""{"connection":false,"created_dashboards":[]}""", (await Cron(grafana)).ToJsonString());
+    }
+
+    [Fact]
     public async Task A_refused_api_key_creates_nothing()
     {
         await using var standIn = await GrafanaStandIn.StartAsync("secret");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Http.Eve;
 using Alignak.Http.Grafana;
 using Alignak.Http.Settings;
 using Alignak.Tests.Api;
@@ -183,6 +184,28 @@ public sealed class GrafanaDatasourceTests(SqliteFixture fixture) : IClassFixtur
         var (status, reply) = await Query(Targets("host:name:/(unclosed/"));
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.StartsWith("Bad value for query: host:name:/(unclosed/.", (string?)reply!["_error"]!["message"]);
+    }
+
+    [Fact]
+    public async Task Bodies_of_another_shape_get_the_envelope_never_a_500()
+    {
+        async Task<(HttpStatusCode, string?)> Post(string path, string body, string contentType = "application/json")
+        {
+            using var response = await Anonymous.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
+            var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return (response.StatusCode, (string?)(reply as JsonObject)?["_error"]?["message"]);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Post("/search", "[]")).Item1);
+        Assert.Equal((HttpStatusCode.NotFound, "Only one target is supported by this datasource."), await Post("/query", "[1]"));
+        Assert.Equal((HttpStatusCode.NotFound, "Only one target is supported by this datasource."), await Post("/query", """{"targets": "Hosts"}"""));
+        Assert.Equal((HttpStatusCode.NotFound, "Bad format for query: . Query must be something like endpoint:field:value."),
+            await Post("/query", """{"targets": [5]}"""));
+        Assert.Equal((HttpStatusCode.NotFound, "Bad format for query: . Query must be something like endpoint:type:target."),
+            await Post("/annotations", """{"annotation": "history:monitoring.alert:x"}"""));
+        Assert.Equal(HttpStatusCode.OK, (await Post("/annotations", """{"annotation": {"query": "history:monitoring.alert:x"}, "range": "today"}""")).Item1);
+        Assert.Equal((HttpStatusCode.BadRequest, RequestBody.BadRequestMessage), await Post("/query", "{not json"));
+        Assert.Equal((HttpStatusCode.BadRequest, RequestBody.NoContentTypeMessage), await Post("/annotations", "{}", "text/plain"));
     }
 
     private static JsonObject AnnotationRequest(string query, JsonNode? from, JsonNode? to) => new()
