@@ -14,12 +14,13 @@ public static class CronEndpoint
 
     public static IEndpointRouteBuilder MapCronGrafana(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cron_grafana", async (HttpContext http, BackendSettings settings, GrafanaCron cron, CancellationToken cancellationToken) =>
+        routes.MapGet("/cron_grafana", async (HttpContext http, BackendSettings settings, GrafanaCron cron, IHostApplicationLifetime lifetime) =>
         {
             if (!Allowed(http.Connection.RemoteIpAddress, settings.IpCron))
                 return EveResults.PlainText(StatusCodes.Status412PreconditionFailed, DeniedMessage);
             var forceGenerate = http.Request.Query.ContainsKey("forcegenerate");
-            return EveResults.Json(StatusCodes.Status200OK, await cron.RunAsync(forceGenerate, cancellationToken));
+            // A cron caller that gives up waiting (curl -m) does not stop the job half-way; only the shutdown does.
+            return EveResults.Json(StatusCodes.Status200OK, await cron.RunAsync(forceGenerate, lifetime.ApplicationStopping));
         });
         return routes;
     }

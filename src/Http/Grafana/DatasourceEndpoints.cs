@@ -19,7 +19,10 @@ public static class DatasourceEndpoints
     {
         if (!settings.GrafanaDatasource) return routes;
         // Fails the start-up on a malformed queries or tables file rather than the first request.
-        _ = routes.ServiceProvider.GetRequiredService<DatasourceConfig>();
+        var config = routes.ServiceProvider.GetRequiredService<DatasourceConfig>();
+        routes.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatasourceEndpoints)).LogInformation(
+            "Grafana datasource: queries from {Queries}, tables from {Tables}",
+            config.QueriesFile ?? "the original's defaults", config.TablesFile ?? "the original's defaults");
         routes.MapPost("/search", Search);
         routes.MapPost("/query", Query);
         routes.MapPost("/annotations", Annotations);
