@@ -7,11 +7,11 @@ using Alignak.Tests.Support;
 namespace Alignak.Tests.Grafana;
 
 /// <summary>
-/// <c>GET /cron_grafana</c> against <see cref="GrafanaStandIn"/>: datasources checked and created, a dashboard per
+/// <c>GET /cron_grafana</c> against <see cref="GrafanaStandIn"/>, on SQLite and PostgreSQL: datasources checked and created, a dashboard per
 /// host with perfdata, <c>ls_grafana</c>/<c>ls_grafana_panelid</c> visible in REST afterwards. Each test works in
 /// realms of its own (a grafana covers only its realms) and reads only its grafana's entry of the report.
 /// </summary>
-public sealed class GrafanaCronTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+public abstract class GrafanaCronTests<TFixture>(TFixture fixture) where TFixture : BackendFixture
 {
     private EveClient Admin => fixture.Admin;
 
@@ -272,3 +272,7 @@ public sealed class GrafanaCronTests(SqliteFixture fixture) : IClassFixture<Sqli
         Assert.Equal((false, 0), Graphed(await Get("host", host)));
     }
 }
+
+public sealed class SqliteGrafanaCronTests(SqliteFixture fixture) : GrafanaCronTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class PostgresGrafanaCronTests(PostgresFixture fixture) : GrafanaCronTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;

@@ -11,11 +11,11 @@ using Alignak.Tests.Support;
 namespace Alignak.Tests.Grafana;
 
 /// <summary>
-/// The SimpleJSON datasource routes (API.md 2.16) on a real backend: tables from the live documents, annotations
+/// The SimpleJSON datasource routes (API.md 2.16) on a real backend, on SQLite and PostgreSQL: tables from the live documents, annotations
 /// from the history log and the live state, the original's 404 messages and its CORS headers on these routes.
 /// The fixture is shared: every test makes its own hosts and looks only at their rows.
 /// </summary>
-public sealed class GrafanaDatasourceTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+public abstract class GrafanaDatasourceTests<TFixture>(TFixture fixture) where TFixture : BackendFixture
 {
     private EveClient Admin => fixture.Admin;
 
@@ -333,6 +333,10 @@ public sealed class GrafanaDatasourceTests(SqliteFixture fixture) : IClassFixtur
         Assert.Equal("GET,PUT,POST,DELETE,OPTIONS", response.Headers.GetValues("Access-Control-Allow-Methods").Single());
     }
 }
+
+public sealed class SqliteGrafanaDatasourceTests(SqliteFixture fixture) : GrafanaDatasourceTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class PostgresGrafanaDatasourceTests(PostgresFixture fixture) : GrafanaDatasourceTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
 
 /// <summary>One backend with the other Grafana settings: datasource off, IP_CRON set, the dashboards job every second.</summary>
 public sealed class GrafanaSettingsFixture : IAsyncLifetime
