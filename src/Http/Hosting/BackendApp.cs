@@ -8,6 +8,7 @@ using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
+using Alignak.Http.Grafana;
 using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Push;
@@ -61,6 +62,7 @@ public static class BackendApp
         builder.Services.AddSingleton<LiveSynthesisHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
         builder.Services.AddLivePush();
+        builder.Services.AddGrafana();
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
@@ -68,6 +70,7 @@ public static class BackendApp
             settings.SourceFile ?? "built-in defaults", settings.DatabaseProvider);
 
         app.UseExceptionHandler(errors => errors.Run(HandleError));
+        app.UseGrafanaDatasourceCors(settings);
         app.UseEveCors(settings);
         app.UseHttpMethodOverride();
         app.MapSystemEndpoints();
@@ -75,6 +78,7 @@ public static class BackendApp
         app.MapCheckResultEndpoints();
         app.MapLivePush();
         app.MapLivePage();
+        app.MapGrafana(settings);
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;

@@ -37,6 +37,7 @@ public static class BackendOpenApiDocument
             schemas[schema.Name] = Document(schema);
             schemas[CreateName(schema)] = Create(schema);
         }
+        Grafana.GrafanaOpenApi.AddPaths(paths, tags, settings);
 
         return new JsonObject
         {
