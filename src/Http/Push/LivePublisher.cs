@@ -12,12 +12,13 @@ namespace Alignak.Http.Push;
 
 /// <summary>
 /// This node's live push (one per node: every node's index sees every change). One dispatcher thread turns index
-/// changes and history events into messages and routes them to the subscriptions whose scope and rights let them
-/// through; each connection has its own bounded queue and its own sender, so a slow or dead client only delays
-/// itself. Per subscription, messages are numbered; the last <see cref="BackendSettings.LivePushReplay"/> are kept
-/// so a client that reconnects resumes where it stopped, and anything it cannot get back is replaced by a
-/// <c>resync</c> message (reload with REST). A connection whose queue is full gets a <c>resync</c> instead of the
-/// queue. While a message waits in a queue, a later state message of the same item is merged into it.
+/// changes and history events into messages, each serialized once, and appends them to a shared log; each
+/// connection has its own sender that reads the log from where it stopped, keeps what its subscriptions' scopes
+/// and the user's rights let through, and sends it. A slow or dead client therefore only delays itself; one more
+/// than <see cref="BackendSettings.LivePushBacklog"/> changes behind is told to <c>resync</c> and jumps to now.
+/// Per subscription, messages are numbered and the last <see cref="BackendSettings.LivePushReplay"/> kept, so a
+/// client that reconnects resumes where it stopped (or is told to resync when that is no longer possible).
+/// Within what a sender takes at once, the state messages of one item are merged into the latest one.
 /// </summary>
 public sealed class LivePublisher : BackgroundService
 {
@@ -25,20 +26,25 @@ public sealed class LivePublisher : BackgroundService
     private const int InboxCapacity = 100_000;
     /// <summary>Messages sent to a client in one SignalR invocation.</summary>
     private const int MaxBatch = 256;
+    /// <summary>Subscriptions one connection may hold.</summary>
+    public const int MaxSubscriptionsPerConnection = 100;
 
     private readonly DocumentIndex _index;
     private readonly LiveSynthesis _synthesis;
     private readonly IHubContext<LiveHub> _hub;
     private readonly ILogger<LivePublisher> _log;
     private readonly PushMessages _messages;
-    private readonly int _queueCapacity;
+    private readonly PushLog _pushLog;
+    private readonly int _backlog;
     private readonly int _replay;
     private readonly TimeSpan _resumeWindow;
     private readonly Channel<object> _inbox;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Connection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    /// <summary>The connections to wake after each append (copied on change).</summary>
+    private volatile Connection[] _awakeList = [];
     private int _subscriptionCount;
     private int _dropped;
     /// <summary>Bumped when users, their roles or realms change: rights and realm sets are computed again.</summary>
@@ -49,7 +55,9 @@ public sealed class LivePublisher : BackgroundService
     {
         (_index, _synthesis, _hub, _log) = (index, synthesis, hub, log);
         _messages = new PushMessages(index);
-        _queueCapacity = settings.LivePushQueue;
+        _backlog = settings.LivePushBacklog;
+        // Twice the backlog: a sender notices it is too far behind before its messages are overwritten.
+        _pushLog = new PushLog(2 * _backlog);
         _replay = settings.LivePushReplay;
         _resumeWindow = TimeSpan.FromSeconds(settings.LivePushResumeSeconds);
         _inbox = Channel.CreateBounded<object>(
@@ -74,42 +82,62 @@ public sealed class LivePublisher : BackgroundService
     public void Connect(string connectionId, JsonObject user, Action abort)
     {
         var viewer = new Viewer((string)user["_id"]!, (string?)user["token"], abort);
-        viewer.Refresh(_index, Volatile.Read(ref _rightsEpoch));
-        var outbox = new Outbox(connectionId, viewer, _queueCapacity);
-        lock (_gate) _outboxes[connectionId] = outbox;
-        outbox.Sender = Task.Run(() => SendLoopAsync(outbox));
-    }
-
-    /// <summary>The connection's subscriptions stay resumable for the resume window, their messages kept for replay.</summary>
-    public void Disconnect(string connectionId)
-    {
-        Outbox? outbox;
+        var connection = new Connection(connectionId, viewer);
         lock (_gate)
         {
-            if (!_outboxes.Remove(connectionId, out outbox)) return;
-            foreach (var subscription in outbox.Subscriptions) Detach(outbox, subscription);
-            outbox.Subscriptions.Clear();
+            _connections[connectionId] = connection;
+            _awakeList = [.. _connections.Values];
         }
-        outbox.Close();
+        connection.Sender = Task.Run(() => SendLoopAsync(connection));
+    }
+
+    /// <summary>The connection's subscriptions stay resumable for the resume window, from where their client stopped.</summary>
+    public void Disconnect(string connectionId)
+    {
+        Connection? connection;
+        lock (_gate)
+        {
+            if (!_connections.Remove(connectionId, out connection)) return;
+            _awakeList = [.. _connections.Values];
+            lock (connection.Gate)
+            {
+                foreach (var subscription in connection.Subscriptions)
+                {
+                    subscription.Connection = null;
+                    subscription.DetachedAt = DateTime.UtcNow;
+                }
+                connection.Subscriptions = [];
+            }
+        }
+        connection.Close();
     }
 
     public SubscribeReply Subscribe(string connectionId, SubscribeRequest request)
     {
         lock (_gate)
         {
-            var outbox = _outboxes.GetValueOrDefault(connectionId) ?? throw new HubException("The connection is closed.");
+            var connection = _connections.GetValueOrDefault(connectionId) ?? throw new HubException("The connection is closed.");
+            if (connection.Subscriptions.Length >= MaxSubscriptionsPerConnection)
+                throw new HubException($"A connection may hold {MaxSubscriptionsPerConnection} subscriptions at most.");
             if (request.Resume is { } resumeId && _subscriptions.TryGetValue(resumeId, out var known)
-                && known.Viewer.UserId == outbox.Viewer.UserId)
-                return Resume(outbox, known, request.Seq);
+                && known.Viewer.UserId == connection.Viewer.UserId)
+                return Resume(connection, known, request.Seq);
 
-            var scope = PushScope.Parse(request, _index, outbox.Viewer.MayRead);
-            var subscription = new Subscription(Guid.NewGuid().ToString("N"), outbox.Viewer, scope, _replay);
-            Attach(outbox, subscription);
+            Subscription subscription;
+            lock (connection.Gate)
+            {
+                if (!connection.Viewer.EnsureFresh(_index, Volatile.Read(ref _rightsEpoch)))
+                    throw new HubException("The session has ended (the user's token changed): log in again.");
+                var scope = PushScope.Parse(request, _index, connection.Viewer.MayRead);
+                subscription = new Subscription(Guid.NewGuid().ToString("N"), connection.Viewer, scope, _replay, _pushLog.Head);
+                // Asked to resume what no longer exists (expired, or another server process): start over.
+                if (request.Resume is not null) subscription.Pending.Enqueue(new Entry(subscription, PushMessage.Resync("unknown subscription")));
+                subscription.Connection = connection;
+                connection.Subscriptions = [.. connection.Subscriptions, subscription];
+            }
             _subscriptions[subscription.Id] = subscription;
             Interlocked.Increment(ref _subscriptionCount);
-            // Asked to resume what no longer exists (expired, or another server process): start over.
-            if (request.Resume is not null) outbox.Enqueue(subscription, PushMessage.Resync("unknown subscription"));
-            outbox.Wake();
+            connection.Wake();
             return new SubscribeReply(subscription.Id, 0, false);
         }
     }
@@ -118,42 +146,33 @@ public sealed class LivePublisher : BackgroundService
     {
         lock (_gate)
         {
-            if (!_outboxes.TryGetValue(connectionId, out var outbox) || !_subscriptions.TryGetValue(subscriptionId, out var subscription)
-                || subscription.Outbox != outbox) return;
-            outbox.Remove(subscription);
+            if (!_connections.TryGetValue(connectionId, out var connection) || !_subscriptions.TryGetValue(subscriptionId, out var subscription)
+                || subscription.Connection != connection) return;
+            lock (connection.Gate) connection.Subscriptions = connection.Subscriptions.Where(s => s != subscription).ToArray();
             Forget(subscription);
         }
     }
 
-    private SubscribeReply Resume(Outbox outbox, Subscription subscription, long lastSeen)
+    /// <summary>Moves a subscription to this connection: what its client missed is sent again, or a resync.</summary>
+    private SubscribeReply Resume(Connection connection, Subscription subscription, long lastSeen)
     {
-        if (subscription.Outbox is { } previous && previous != outbox)
+        if (subscription.Connection is { } previous && previous != connection)
+            lock (previous.Gate) previous.Subscriptions = previous.Subscriptions.Where(s => s != subscription).ToArray();
+        bool resumed;
+        lock (connection.Gate)
         {
-            previous.Remove(subscription);
-            Detach(previous, subscription);
+            subscription.Viewer = connection.Viewer;
+            subscription.Connection = connection;
+            subscription.DetachedAt = null;
+            subscription.Pending.Clear();
+            var missed = subscription.Replayable(lastSeen);
+            resumed = missed is not null;
+            if (missed is null) subscription.Pending.Enqueue(new Entry(subscription, PushMessage.Resync("gap")));
+            else foreach (var (seq, message) in missed) subscription.Pending.Enqueue(new Entry(subscription, message) { Seq = seq });
+            if (!connection.Subscriptions.Contains(subscription)) connection.Subscriptions = [.. connection.Subscriptions, subscription];
         }
-        Attach(outbox, subscription);
-        var missed = subscription.Replayable(lastSeen);
-        if (missed is null) outbox.Enqueue(subscription, PushMessage.Resync("gap"));
-        else foreach (var (seq, message) in missed) outbox.EnqueueNumbered(subscription, message, seq);
-        outbox.Wake();
-        return new SubscribeReply(subscription.Id, subscription.Seq, missed is not null);
-    }
-
-    private static void Attach(Outbox outbox, Subscription subscription)
-    {
-        subscription.Outbox = outbox;
-        subscription.Viewer = outbox.Viewer;
-        subscription.DetachedAt = null;
-        if (!outbox.Subscriptions.Contains(subscription)) outbox.Subscriptions.Add(subscription);
-    }
-
-    /// <summary>Messages still queued are numbered and kept for replay: a client resuming gets them.</summary>
-    private static void Detach(Outbox outbox, Subscription subscription)
-    {
-        foreach (var entry in outbox.TakeAll(subscription)) subscription.Number(entry);
-        subscription.Outbox = null;
-        subscription.DetachedAt = DateTime.UtcNow;
+        connection.Wake();
+        return new SubscribeReply(subscription.Id, subscription.Seq, resumed);
     }
 
     private void Forget(Subscription subscription)
@@ -164,80 +183,32 @@ public sealed class LivePublisher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var housekeeping = HousekeepingAsync(stoppingToken);
-        var touched = new HashSet<Outbox>();
         try
         {
-            await foreach (var item in _inbox.Reader.ReadAllAsync(stoppingToken))
+            while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
             {
-                try
+                while (_inbox.Reader.TryRead(out var item))
                 {
-                    var messages = item is IndexChange change ? _messages.From(change) : _messages.FromHistory(((JsonArray)item).Cast<JsonObject>());
-                    var epoch = Volatile.Read(ref _rightsEpoch);
-                    lock (_gate)
+                    try
                     {
-                        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0) ResyncAll(dropped, touched);
-                        foreach (var message in messages) Route(message, epoch, touched);
+                        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+                        {
+                            _log.LogWarning("Live push: {Count} changes dropped (the dispatcher fell behind); every subscription is told to resync", dropped);
+                            _pushLog.Append(PushMessage.Resync("behind"));
+                        }
+                        var messages = item is IndexChange change ? _messages.From(change) : _messages.FromHistory(((JsonArray)item).Cast<JsonObject>());
+                        foreach (var message in messages) _pushLog.Append(message);
                     }
-                    foreach (var outbox in touched) outbox.Wake();
-                    touched.Clear();
+                    catch (Exception error)
+                    {
+                        _log.LogError(error, "Live push: a change could not be turned into messages");
+                    }
                 }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    _log.LogError(error, "Live push: a change could not be routed");
-                }
+                foreach (var connection in _awakeList) connection.Wake();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         await housekeeping;
-    }
-
-    private void Route(PushMessage message, long epoch, HashSet<Outbox> touched)
-    {
-        foreach (var subscription in _subscriptions.Values)
-        {
-            var viewer = subscription.Viewer;
-            if (viewer.Epoch != epoch && !Refresh(viewer, epoch)) continue;
-            if (subscription.Epoch != epoch)
-            {
-                subscription.Scope.Refreshed(_index);
-                subscription.Epoch = epoch;
-            }
-            if (!subscription.Scope.Matches(message) || !viewer.MayRead(message)) continue;
-            if (subscription.Outbox is { } outbox)
-            {
-                outbox.Enqueue(subscription, message);
-                touched.Add(outbox);
-            }
-            else subscription.Number(new Outbox.Entry(subscription, message, null, null));
-        }
-    }
-
-    /// <summary>Rights again after a user or role change; a user deleted or logged out loses its connection.</summary>
-    private bool Refresh(Viewer viewer, long epoch)
-    {
-        if (viewer.Refresh(_index, epoch)) return true;
-        foreach (var subscription in _subscriptions.Values.Where(s => s.Viewer == viewer).ToList())
-        {
-            subscription.Outbox?.Remove(subscription);
-            Forget(subscription);
-        }
-        viewer.Abort();
-        return false;
-    }
-
-    private void ResyncAll(int dropped, HashSet<Outbox> touched)
-    {
-        _log.LogWarning("Live push: {Count} changes dropped (the dispatcher fell behind); every subscription is told to resync", dropped);
-        foreach (var subscription in _subscriptions.Values)
-        {
-            var resync = PushMessage.Resync("behind");
-            if (subscription.Outbox is { } outbox)
-            {
-                outbox.Enqueue(subscription, resync);
-                touched.Add(outbox);
-            }
-            else subscription.Number(new Outbox.Entry(subscription, resync, null, null));
-        }
     }
 
     /// <summary>Livesynthesis changes become messages every second; detached subscriptions expire.</summary>
@@ -259,35 +230,100 @@ public sealed class LivePublisher : BackgroundService
         catch (OperationCanceledException) { }
     }
 
-    private async Task SendLoopAsync(Outbox outbox)
+    private async Task SendLoopAsync(Connection connection)
     {
-        var client = _hub.Clients.Client(outbox.ConnectionId);
-        while (await outbox.WaitAsync())
+        var client = _hub.Clients.Client(connection.Id);
+        while (await connection.WaitAsync())
         {
             while (true)
             {
-                List<Outbox.Entry> batch;
-                lock (_gate)
+                List<Entry> batch;
+                lock (connection.Gate)
                 {
-                    batch = outbox.Take(MaxBatch);
-                    foreach (var entry in batch) entry.Subscription.Number(entry);
+                    if (!connection.Viewer.EnsureFresh(_index, Volatile.Read(ref _rightsEpoch)))
+                    {
+                        // The user was deleted or logged out (its token changed): the connection ends.
+                        connection.Viewer.Abort();
+                        return;
+                    }
+                    batch = Collect(connection);
                 }
                 if (batch.Count == 0) break;
                 try
                 {
-                    await client.SendAsync("live", new PushBatch(batch), outbox.Closing);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    // The messages are kept for replay: the client resumes after it reconnects.
-                    _log.LogDebug(error, "Live push: sending to {Connection} failed", outbox.ConnectionId);
+                    await client.SendAsync("live", new PushBatch(batch), connection.Closing);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
+                catch (Exception error)
+                {
+                    // The messages are kept for replay: the client resumes after it reconnects.
+                    _log.LogDebug(error, "Live push: sending to {Connection} failed", connection.Id);
+                }
             }
         }
+    }
+
+    /// <summary>What the connection's subscriptions get next, numbered (under the connection's lock).</summary>
+    private List<Entry> Collect(Connection connection)
+    {
+        var batch = new List<Entry>();
+        var head = _pushLog.Head;
+        var epoch = Volatile.Read(ref _rightsEpoch);
+        foreach (var subscription in connection.Subscriptions)
+        {
+            var start = batch.Count;
+            while (batch.Count < MaxBatch && subscription.Pending.TryDequeue(out var queued)) batch.Add(queued);
+            if (subscription.Epoch != epoch)
+            {
+                subscription.Scope.Refreshed(_index);
+                subscription.Epoch = epoch;
+            }
+            if (head - subscription.Cursor > _backlog)
+            {
+                subscription.Cursor = head;
+                batch.Add(new Entry(subscription, PushMessage.Resync("behind")));
+            }
+            var viewer = connection.Viewer;
+            var reading = batch.Count;
+            while (subscription.Cursor < head && batch.Count < MaxBatch)
+            {
+                if (_pushLog.Read(subscription.Cursor) is not { } message)
+                {
+                    subscription.Cursor = head;
+                    batch.Add(new Entry(subscription, PushMessage.Resync("behind")));
+                    break;
+                }
+                subscription.Cursor++;
+                if (subscription.Scope.Matches(message) && viewer.MayRead(message)) batch.Add(new Entry(subscription, message));
+            }
+            Coalesce(batch, reading);
+            for (var i = start; i < batch.Count; i++) subscription.Number(batch[i]);
+        }
+        return batch;
+    }
+
+    /// <summary>
+    /// Merges each state message into the next message of the same item when that one is a state message too (it
+    /// takes the earlier changed fields and keeps its later place): nothing of an item is ever reordered.
+    /// </summary>
+    internal static void Coalesce(List<Entry> batch, int start)
+    {
+        Dictionary<string, int>? nextOfItem = null;
+        for (var i = batch.Count - 1; i >= start; i--)
+        {
+            if (batch[i].Message.ItemKey is not { } item) continue;
+            nextOfItem ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            if (nextOfItem.TryGetValue(item, out var next) && batch[i].Message.Coalescable && batch[next].Message.Coalescable)
+            {
+                batch[next].Message = batch[i].Message.MergedWith(batch[next].Message);
+                batch[i] = null!;
+            }
+            else nextOfItem[item] = i;
+        }
+        if (nextOfItem is not null) batch.RemoveAll(entry => entry is null);
     }
 
     public override void Dispose()
@@ -296,55 +332,66 @@ public sealed class LivePublisher : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>One message for one subscription; numbered when taken for sending (replays keep their number).</summary>
+    internal sealed class Entry(Subscription subscription, PushMessage message)
+    {
+        public Subscription Subscription { get; } = subscription;
+        public PushMessage Message { get; set; } = message;
+        public long? Seq { get; set; }
+    }
+
     /// <summary>One connected user: its rights, computed again when users, roles or realms change.</summary>
     internal sealed class Viewer(string userId, string? token, Action abort)
     {
-        private readonly Dictionary<string, Func<JsonObject, bool>?> _filters = new(StringComparer.Ordinal);
+        private Dictionary<string, Func<JsonObject, bool>?> _filters = new(StringComparer.Ordinal);
         private UserRights? _rights;
+        private long _epoch = -1;
 
         public string UserId { get; } = userId;
-        public long Epoch { get; private set; } = -1;
 
         public void Abort() => abort();
 
-        /// <summary>False when the user is gone or its token changed (logged out): the connection ends.</summary>
-        public bool Refresh(DocumentIndex index, long epoch)
+        /// <summary>Rights for this epoch; false when the user is gone or its token changed (logged out).</summary>
+        public bool EnsureFresh(DocumentIndex index, long epoch)
         {
-            Epoch = epoch;
-            if (index.Collection("user").Get(UserId) is not { } user || (string?)user["token"] != token) return false;
-            _rights = UserRights.For(user, index);
-            _filters.Clear();
-            return true;
+            if (_epoch == epoch) return _rights is not null;
+            _epoch = epoch;
+            _filters = new Dictionary<string, Func<JsonObject, bool>?>(StringComparer.Ordinal);
+            _rights = index.Collection("user").Get(UserId) is { } user && (string?)user["token"] == token ? UserRights.For(user, index) : null;
+            return _rights is not null;
         }
 
-        public bool MayRead(string resource, JsonObject document) => Filter(resource)?.Invoke(document) ?? true;
+        public bool MayRead(string resource, JsonObject document)
+        {
+            if (!_filters.TryGetValue(resource, out var filter)) _filters[resource] = filter = _rights!.ReadFilter(resource);
+            return filter?.Invoke(document) ?? true;
+        }
 
         public bool MayRead(PushMessage message) =>
             message.RightsDocument is not { } document || MayRead(message.Resource, document);
-
-        private Func<JsonObject, bool>? Filter(string resource)
-        {
-            if (!_filters.TryGetValue(resource, out var filter)) _filters[resource] = filter = _rights!.ReadFilter(resource);
-            return filter;
-        }
     }
 
-    /// <summary>One subscription: its scope, its numbering and the messages kept for a resume.</summary>
-    internal sealed class Subscription(string id, Viewer viewer, PushScope scope, int replay)
+    /// <summary>One subscription: its scope, its place in the log, its numbering and the messages kept for a resume.</summary>
+    internal sealed class Subscription(string id, Viewer viewer, PushScope scope, int replay, long cursor)
     {
         private readonly (long Seq, PushMessage Message)[] _kept = new (long, PushMessage)[replay];
 
         public string Id { get; } = id;
+        public byte[] EnvelopePrefix { get; } = PushMessage.EnvelopePrefix(id);
         public Viewer Viewer { get; set; } = viewer;
         public PushScope Scope { get; } = scope;
-        public long Epoch { get; set; }
-        public Outbox? Outbox { get; set; }
+        public long Epoch { get; set; } = -1;
+        /// <summary>The next log position to look at.</summary>
+        public long Cursor { get; set; } = cursor;
+        /// <summary>To send before reading on: replays after a resume, resyncs.</summary>
+        public Queue<Entry> Pending { get; } = new();
+        public Connection? Connection { get; set; }
         public DateTime? DetachedAt { get; set; }
         /// <summary>The last number given.</summary>
         public long Seq { get; private set; }
 
         /// <summary>Gives the entry its number (unless it is a replay) and keeps it for a resume.</summary>
-        public void Number(Outbox.Entry entry)
+        public void Number(Entry entry)
         {
             if (entry.Seq is not null) return;
             entry.Seq = ++Seq;
@@ -363,105 +410,27 @@ public sealed class LivePublisher : BackgroundService
         }
     }
 
-    /// <summary>One connection's queue, in arrival order, bounded; a waiting state message absorbs later ones of its item.</summary>
-    internal sealed class Outbox(string connectionId, Viewer viewer, int capacity)
+    /// <summary>One SignalR connection: its subscriptions and the wake-up of its sender.</summary>
+    internal sealed class Connection(string id, Viewer viewer)
     {
-        internal sealed class Entry(Subscription subscription, PushMessage message, long? seq, string? itemKey)
-        {
-            public Subscription Subscription { get; } = subscription;
-            public PushMessage Message { get; set; } = message;
-            public long? Seq { get; set; } = seq;
-            public string? ItemKey { get; } = itemKey;
-        }
-
-        private readonly LinkedList<Entry> _queue = new();
-        /// <summary>Per subscription and item, its last queued entry: only that one may absorb a later message.</summary>
-        private readonly Dictionary<string, LinkedListNode<Entry>> _lastOfItem = new(StringComparer.Ordinal);
         private readonly SemaphoreSlim _wake = new(0);
         private readonly CancellationTokenSource _closing = new();
         private int _awake;
 
-        public string ConnectionId { get; } = connectionId;
+        public string Id { get; } = id;
         public Viewer Viewer { get; } = viewer;
-        public List<Subscription> Subscriptions { get; } = [];
+        /// <summary>Guards the subscriptions' reading, numbering and moves.</summary>
+        public Lock Gate { get; } = new();
+        public Subscription[] Subscriptions { get; set; } = [];
         public Task? Sender { get; set; }
         public CancellationToken Closing => _closing.Token;
-
-        public void Enqueue(Subscription subscription, PushMessage message)
-        {
-            var key = message.ItemKey is { } item ? $"{subscription.Id}|{item}" : null;
-            if (key is not null && message.Coalescable && _lastOfItem.TryGetValue(key, out var last)
-                && last.Value.Seq is null && last.Value.Message.Coalescable)
-            {
-                // Merged and moved to the end: nothing of this item was queued after it, so nothing is reordered.
-                _queue.Remove(last);
-                _queue.AddLast(last);
-                last.Value.Message = last.Value.Message.MergedWith(message);
-                return;
-            }
-            if (_queue.Count >= capacity && message.Type != PushTypes.Resync) Overflow();
-            var node = _queue.AddLast(new Entry(subscription, message, null, key));
-            if (key is not null) _lastOfItem[key] = node;
-        }
-
-        /// <summary>A replay: already numbered, never merged.</summary>
-        public void EnqueueNumbered(Subscription subscription, PushMessage message, long seq) =>
-            _queue.AddLast(new Entry(subscription, message, seq, null));
-
-        /// <summary>The client is too far behind: what waits is dropped and each subscription told to resync.</summary>
-        private void Overflow()
-        {
-            _queue.Clear();
-            _lastOfItem.Clear();
-            foreach (var subscription in Subscriptions) _queue.AddLast(new Entry(subscription, PushMessage.Resync("behind"), null, null));
-        }
-
-        public List<Entry> Take(int max)
-        {
-            var taken = new List<Entry>(Math.Min(max, _queue.Count));
-            while (taken.Count < max && _queue.First is { } node)
-            {
-                _queue.RemoveFirst();
-                Unlink(node);
-                taken.Add(node.Value);
-            }
-            return taken;
-        }
-
-        public List<Entry> TakeAll(Subscription subscription)
-        {
-            var taken = new List<Entry>();
-            for (var node = _queue.First; node is not null;)
-            {
-                var next = node.Next;
-                if (node.Value.Subscription == subscription)
-                {
-                    _queue.Remove(node);
-                    Unlink(node);
-                    taken.Add(node.Value);
-                }
-                node = next;
-            }
-            return taken;
-        }
-
-        public void Remove(Subscription subscription)
-        {
-            TakeAll(subscription);
-            Subscriptions.Remove(subscription);
-        }
-
-        private void Unlink(LinkedListNode<Entry> node)
-        {
-            if (node.Value.ItemKey is { } key && _lastOfItem.TryGetValue(key, out var last) && last == node) _lastOfItem.Remove(key);
-        }
 
         public void Wake()
         {
             if (Interlocked.Exchange(ref _awake, 1) == 0) _wake.Release();
         }
 
-        /// <summary>Waits for messages; false once the connection is closed.</summary>
+        /// <summary>Waits to be woken; false once the connection is closed.</summary>
         public async Task<bool> WaitAsync()
         {
             try
@@ -481,9 +450,9 @@ public sealed class LivePublisher : BackgroundService
 
     /// <summary>A batch as one SignalR argument: each message's shared body spliced into its envelope.</summary>
     [JsonConverter(typeof(Converter))]
-    internal sealed class PushBatch(List<Outbox.Entry> entries)
+    internal sealed class PushBatch(List<Entry> entries)
     {
-        private readonly List<Outbox.Entry> _entries = entries;
+        private readonly List<Entry> _entries = entries;
 
         internal sealed class Converter : JsonConverter<PushBatch>
         {
@@ -493,7 +462,7 @@ public sealed class LivePublisher : BackgroundService
             public override void Write(Utf8JsonWriter writer, PushBatch value, JsonSerializerOptions options)
             {
                 writer.WriteStartArray();
-                foreach (var entry in value._entries) entry.Message.WriteEnvelope(writer, entry.Subscription.Id, entry.Seq!.Value);
+                foreach (var entry in value._entries) entry.Message.WriteEnvelope(writer, entry.Subscription.EnvelopePrefix, entry.Seq!.Value);
                 writer.WriteEndArray();
             }
         }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -25,6 +28,7 @@ public sealed class PushMessage
     public const int Version = 1;
 
     private byte[]? _utf8;
+    private string? _itemKey;
 
     public required string Type { get; init; }
     public required string Resource { get; init; }
@@ -41,7 +45,7 @@ public sealed class PushMessage
     public bool Coalescable => Type == PushTypes.State;
 
     /// <summary>The item a message is about: per item, messages are never reordered.</summary>
-    public string? ItemKey => Id is null ? null : $"{Resource}/{Id}";
+    public string? ItemKey => Id is null ? null : _itemKey ??= $"{Resource}/{Id}";
 
     public byte[] Utf8 => _utf8 ??= JsonSerializer.SerializeToUtf8Bytes(Body);
 
@@ -70,26 +74,31 @@ public sealed class PushMessage
     };
 
     /// <summary>
-    /// The envelope as sent: <c>{"v":1,"subscription":…,"seq":…,</c> then the body's members. Built from the shared
-    /// body bytes, so a message reaching many subscribers is serialized once.
+    /// The envelope as sent: <paramref name="prefix"/> (<c>{"v":1,"subscription":"…","seq":</c>), the number, then
+    /// the body's members. Built from the shared body bytes, so a message reaching many subscribers is serialized once.
     /// </summary>
-    public void WriteEnvelope(Utf8JsonWriter writer, string subscription, long seq)
+    public void WriteEnvelope(Utf8JsonWriter writer, ReadOnlySpan<byte> prefix, long seq)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Utf8.Length + 64);
-        using (var head = new Utf8JsonWriter(buffer))
-        {
-            head.WriteStartObject();
-            head.WriteNumber("v", Version);
-            head.WriteString("subscription", subscription);
-            head.WriteNumber("seq", seq);
-            head.Flush();
-        }
         // The body is an object with at least "type": continue it after the envelope's members.
         var body = Utf8.AsSpan(1);
-        var joined = new byte[buffer.WrittenCount + 1 + body.Length];
-        buffer.WrittenSpan.CopyTo(joined);
-        joined[buffer.WrittenCount] = (byte)',';
-        body.CopyTo(joined.AsSpan(buffer.WrittenCount + 1));
-        writer.WriteRawValue(joined, skipInputValidation: true);
+        var rented = ArrayPool<byte>.Shared.Rent(prefix.Length + 21 + body.Length);
+        try
+        {
+            prefix.CopyTo(rented);
+            var length = prefix.Length;
+            Utf8Formatter.TryFormat(seq, rented.AsSpan(length), out var digits);
+            length += digits;
+            rented[length++] = (byte)',';
+            body.CopyTo(rented.AsSpan(length));
+            writer.WriteRawValue(rented.AsSpan(0, length + body.Length), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
+
+    /// <summary>The start of every envelope of one subscription (its id is hex: nothing to escape).</summary>
+    public static byte[] EnvelopePrefix(string subscription) =>
+        Encoding.UTF8.GetBytes($$"""{"v":{{Version}},"subscription":"{{subscription}}","seq":""");
 }

@@ -47,8 +47,8 @@ public sealed class BackendSettings
     /// </summary>
     public bool ActionsApplyImmediately { get; set; }
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
-    /// <summary>Live push: messages waiting for one client before it is told to resync instead.</summary>
-    public int LivePushQueue { get; set; } = 2000;
+    /// <summary>Live push: how many changes a client may fall behind the stream before it is told to resync.</summary>
+    public int LivePushBacklog { get; set; } = 10_000;
     /// <summary>Live push: messages kept per subscription for a client that reconnects and resumes.</summary>
     public int LivePushReplay { get; set; } = 1000;
     /// <summary>Live push: how long a disconnected client's subscriptions wait to be resumed.</summary>

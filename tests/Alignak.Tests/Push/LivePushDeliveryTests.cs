@@ -9,7 +9,7 @@ namespace Alignak.Tests.Push;
 /// <summary>Delivery under pressure, with small limits: a slow client, a resume past the replay window.</summary>
 public sealed class LivePushDeliveryTests : IAsyncLifetime
 {
-    private const int Queue = 200;
+    private const int Backlog = 200;
     private const int Replay = 5;
 
     private TestDatabase _database = null!;
@@ -21,7 +21,7 @@ public sealed class LivePushDeliveryTests : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = InProcessBackend.SettingsFor(_database);
-        settings.LivePushQueue = Queue;
+        settings.LivePushBacklog = Backlog;
         settings.LivePushReplay = Replay;
         _backend = await InProcessBackend.StartAsync(settings);
         _admin = await _backend.AdminAsync();
@@ -82,38 +82,62 @@ public sealed class LivePushDeliveryTests : IAsyncLifetime
         Assert.Equal(numbers.Order(), numbers);
     }
 
+    private async Task Result(string host, int exit, string output) =>
+        Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsync("/checkresult", new JsonObject
+        {
+            ["host"] = host, ["exit_status"] = exit, ["output"] = output,
+        })).Status);
+
     [Fact]
-    public async Task Resuming_past_the_replay_window_gets_a_resync()
+    public async Task Resuming_from_a_message_no_longer_kept_gets_a_resync()
     {
         var host = await Post("host", new JsonObject { ["name"] = "gap", ["_realm"] = _realm });
         var client = await LiveClient.ConnectAsync(_backend.Address, _admin.Token!);
         var subscription = (string)(await client.SubscribeAsync("host", host))["subscription"]!;
+        for (var i = 0; i < Replay + 3; i++) await Result(host, i % 2, $"r{i}");
+        await client.NextAsync(m => (string?)m["fields"]?["ls_output"] == $"r{Replay + 2}", "the last result");
         await client.DisposeAsync();
 
-        for (var i = 0; i < Replay + 3; i++)
-            Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsync("/checkresult", new JsonObject
-            {
-                ["host"] = host, ["exit_status"] = i % 2, ["output"] = $"r{i}",
-            })).Status);
-
+        // Only the last LIVE_PUSH_REPLAY sent messages are kept: from the first one, the client must reload.
         await using var again = await LiveClient.ConnectAsync(_backend.Address, _admin.Token!);
         var reply = await again.SubscribeAsync("host", host, resume: subscription, seq: 0);
         Assert.Equal((subscription, false), ((string?)reply["subscription"], (bool?)reply["resumed"]));
         var resync = await again.NextAsync(m => (string?)m["type"] == "resync", "resync");
         Assert.Equal("gap", (string?)resync["reason"]);
-        Assert.True((long)resync["seq"]! > reply["seq"]!.GetValue<long>());
+        Assert.Equal(reply["seq"]!.GetValue<long>() + 1, (long)resync["seq"]!);
 
         // After the resync the subscription goes on.
-        Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsync("/checkresult", new JsonObject
-        {
-            ["host"] = host, ["exit_status"] = 1, ["output"] = "later",
-        })).Status);
+        await Result(host, 1, "later");
         await again.NextAsync(m => (string?)m["fields"]?["ls_output"] == "later", "a later change");
+    }
+
+    [Fact]
+    public async Task A_client_away_for_more_than_the_backlog_gets_a_resync_on_resume()
+    {
+        var host = await Post("host", new JsonObject { ["name"] = "away", ["_realm"] = _realm });
+        var client = await LiveClient.ConnectAsync(_backend.Address, _admin.Token!);
+        var subscription = (string)(await client.SubscribeAsync("history", host))["subscription"]!;
+        await Result(host, 0, "seen");
+        var seen = await client.NextAsync(m => (string?)m["history"]?["message"] is { } text && text.Contains("seen"), "the first event");
+        await client.DisposeAsync();
+
+        // Every result makes two changes (state and history): more than the backlog while away.
+        var batch = new JsonArray(Enumerable.Range(0, Backlog).Select(i => (JsonNode)new JsonObject
+        {
+            ["host"] = host, ["exit_status"] = i % 2, ["output"] = $"away {i}",
+        }).ToArray());
+        Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsync("/checkresult", batch)).Status);
+
+        await using var again = await LiveClient.ConnectAsync(_backend.Address, _admin.Token!);
+        var reply = await again.SubscribeAsync("history", host, resume: subscription, seq: (long)seen["seq"]!);
+        Assert.True((bool?)reply["resumed"]);
+        var resync = await again.NextAsync(m => (string?)m["type"] == "resync", "resync");
+        Assert.Equal("behind", (string?)resync["reason"]);
     }
 }
 
-/// <summary>The per-connection queue: merging waiting state messages of one item, never across other messages of it.</summary>
-public sealed class OutboxTests
+/// <summary>Merging state messages of one item taken at once, never across another message of that item; the shared log.</summary>
+public sealed class PushDeliveryUnitTests
 {
     private static PushMessage State(string id, string field, string value) => new()
     {
@@ -127,51 +151,41 @@ public sealed class OutboxTests
         Body = new JsonObject { ["type"] = "acknowledgement", ["id"] = id },
     };
 
-    private static (LivePublisher.Outbox, LivePublisher.Subscription) Queue(int capacity)
-    {
-        var viewer = new LivePublisher.Viewer("user", "token", () => { });
-        var outbox = new LivePublisher.Outbox("connection", viewer, capacity);
-        var subscription = new LivePublisher.Subscription("sub", viewer, null!, 10);
-        outbox.Subscriptions.Add(subscription);
-        return (outbox, subscription);
-    }
+    private static List<LivePublisher.Entry> Batch(params PushMessage[] messages) =>
+        messages.Select(m => new LivePublisher.Entry(null!, m)).ToList();
 
     [Fact]
-    public void Waiting_state_messages_of_one_item_merge_at_the_later_place()
+    public void State_messages_of_one_item_merge_at_the_later_place()
     {
-        var (outbox, subscription) = Queue(100);
-        outbox.Enqueue(subscription, State("a", "ls_state", "CRITICAL"));
-        outbox.Enqueue(subscription, State("b", "ls_state", "OK"));
-        outbox.Enqueue(subscription, State("a", "ls_output", "later"));
-        var taken = outbox.Take(10);
-        Assert.Equal(["b", "a"], taken.Select(e => e.Message.Id));
-        var merged = taken[1].Message.Body["fields"]!.AsObject();
+        var batch = Batch(State("a", "ls_state", "CRITICAL"), State("b", "ls_state", "OK"), State("a", "ls_output", "later"));
+        LivePublisher.Coalesce(batch, 0);
+        Assert.Equal(["b", "a"], batch.Select(e => e.Message.Id));
+        var merged = batch[1].Message.Body["fields"]!.AsObject();
         Assert.Equal(("CRITICAL", "later"), ((string?)merged["ls_state"], (string?)merged["ls_output"]));
-
-        // Once sent, nothing merges into it any more.
-        outbox.Enqueue(subscription, State("a", "ls_state", "OK"));
-        Assert.Single(outbox.Take(10));
     }
 
     [Fact]
-    public void A_state_message_does_not_merge_over_another_message_of_its_item()
+    public void A_state_message_does_not_merge_over_another_message_of_its_item_nor_before_the_start()
     {
-        var (outbox, subscription) = Queue(100);
-        outbox.Enqueue(subscription, State("a", "ls_state", "CRITICAL"));
-        outbox.Enqueue(subscription, Ack("a"));
-        outbox.Enqueue(subscription, State("a", "ls_acknowledged", "true"));
-        Assert.Equal(["state", "acknowledgement", "state"], outbox.Take(10).Select(e => e.Message.Type));
+        var batch = Batch(State("a", "ls_state", "CRITICAL"), Ack("a"), State("a", "ls_acknowledged", "true"));
+        LivePublisher.Coalesce(batch, 0);
+        Assert.Equal(["state", "acknowledgement", "state"], batch.Select(e => e.Message.Type));
+
+        // Entries before the start were taken from elsewhere (replays): they are left alone.
+        batch = Batch(State("a", "ls_state", "CRITICAL"), State("a", "ls_state", "OK"));
+        LivePublisher.Coalesce(batch, 1);
+        Assert.Equal(2, batch.Count);
     }
 
     [Fact]
-    public void A_full_queue_is_replaced_by_a_resync()
+    public void The_log_keeps_its_capacity_and_tells_an_overwritten_position()
     {
-        var (outbox, subscription) = Queue(3);
-        for (var i = 0; i < 3; i++) outbox.Enqueue(subscription, Ack($"item{i}"));
-        outbox.Enqueue(subscription, Ack("late"));
-        var taken = outbox.Take(10);
-        Assert.Equal([PushTypes.Resync, PushTypes.Acknowledgement], taken.Select(e => e.Message.Type));
-        Assert.Equal("behind", (string?)taken[0].Message.Body["reason"]);
-        Assert.Equal("late", taken[1].Message.Id);
+        var log = new PushLog(10);
+        Assert.Equal(16, log.Capacity);
+        for (var i = 0; i < 20; i++) log.Append(Ack($"m{i}"));
+        Assert.Equal(20, log.Head);
+        Assert.Equal("m19", log.Read(19)!.Id);
+        Assert.Equal("m4", log.Read(4)!.Id);
+        Assert.Null(log.Read(3));
     }
 }
