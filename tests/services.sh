@@ -12,6 +12,8 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Python's own unpickler checks the carbon pickle encoder.
 [ -x /usr/bin/python3 ] || need+=(python3)
+# The build fetches the SignalR browser client for the live page from the npm registry.
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
