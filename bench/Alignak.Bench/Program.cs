@@ -11,10 +11,18 @@ using Microsoft.Extensions.DependencyInjection;
 // - templates (mode=templates): 1000 hosts from a host template with five service templates, then one
 //   service-template edit propagated to the 1000 services made from it.
 // - live (mode=live): check-result ingestion, visibility, state filter, memory and recovery (LiveBench.cs).
+// - push (mode=push): live push delivery latency to many SignalR clients, server CPU and memory (PushBench.cs);
+//   options clients=1000 rate=2000 seconds=20 (SQLite); the server and the clients run as child processes.
 // Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live] [hosts=10000]
 //        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
+if (options.GetValueOrDefault("mode") == "push-clients")
+{
+    // The clients' process of mode=push, started by it.
+    await PushBench.RunClientsAsync(new Uri(options["server"]), options["token"], Option("clients", 1000), options["shared"], Option("total", 0));
+    return;
+}
 var hosts = Option("hosts", 10_000);
 var services = Option("services", 100_000);
 var runs = Option("runs", 200);
@@ -27,6 +35,12 @@ var settings = new BackendSettings
     Host = "127.0.0.1", Port = 0, DatabaseProvider = provider, Database = connection,
     PaginationLimit = 5000, PasswordHashIterations = 1000,
 };
+if (options.GetValueOrDefault("mode") == "push")
+{
+    await PushBench.RunAsync(connection, Option("clients", 1000), Option("rate", 2000), Option("seconds", 20));
+    Directory.Delete(folder, recursive: true);
+    return;
+}
 if (options.GetValueOrDefault("mode") == "live")
 {
     await LiveBench.RunAsync(settings, hosts, services, Option("seconds", 20));

@@ -22,8 +22,17 @@ namespace Alignak.Http.Hosting;
 /// <summary>The composition root: one list of services, one list of routes. Tests build the same app.</summary>
 public static class BackendApp
 {
+    /// <summary>
+    /// SQLite commits (Microsoft.Data.Sqlite has no real async I/O) hold a pool thread through each fsync; with the
+    /// default minimum (one thread per core) a few commits in flight starve everything else (requests, actors, the
+    /// live push senders) until the pool slowly grows.
+    /// </summary>
+    private const int MinPoolThreads = 64;
+
     public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null)
     {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(io, MinPoolThreads));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls($"http://{settings.ListenAddress}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodySize);

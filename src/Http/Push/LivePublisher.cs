@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -26,6 +27,11 @@ public sealed class LivePublisher : BackgroundService
     private const int InboxCapacity = 100_000;
     /// <summary>Messages sent to a client in one SignalR invocation.</summary>
     private const int MaxBatch = 256;
+    /// <summary>
+    /// Under load a sender waits this long after its previous send, so changes go out in batches (one SignalR
+    /// message each) instead of one send per change per client; an isolated change still goes out at once.
+    /// </summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
     /// <summary>Subscriptions one connection may hold.</summary>
     public const int MaxSubscriptionsPerConnection = 100;
 
@@ -233,8 +239,21 @@ public sealed class LivePublisher : BackgroundService
     private async Task SendLoopAsync(Connection connection)
     {
         var client = _hub.Clients.Client(connection.Id);
+        var lastSend = 0L;
         while (await connection.WaitAsync())
         {
+            if (Stopwatch.GetElapsedTime(lastSend) is var since && since < Linger)
+            {
+                try
+                {
+                    await Task.Delay(Linger - since, connection.Closing);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            connection.Rearm();
             while (true)
             {
                 List<Entry> batch;
@@ -251,6 +270,7 @@ public sealed class LivePublisher : BackgroundService
                 if (batch.Count == 0) break;
                 try
                 {
+                    lastSend = Stopwatch.GetTimestamp();
                     await client.SendAsync("live", new PushBatch(batch), connection.Closing);
                 }
                 catch (OperationCanceledException)
@@ -430,13 +450,12 @@ public sealed class LivePublisher : BackgroundService
             if (Interlocked.Exchange(ref _awake, 1) == 0) _wake.Release();
         }
 
-        /// <summary>Waits to be woken; false once the connection is closed.</summary>
+        /// <summary>Waits to be woken; false once the connection is closed. Wakes do nothing until <see cref="Rearm"/>.</summary>
         public async Task<bool> WaitAsync()
         {
             try
             {
                 await _wake.WaitAsync(_closing.Token);
-                Volatile.Write(ref _awake, 0);
                 return true;
             }
             catch (OperationCanceledException)
@@ -444,6 +463,9 @@ public sealed class LivePublisher : BackgroundService
                 return false;
             }
         }
+
+        /// <summary>Called before reading the log: a change appended from now on wakes the sender again.</summary>
+        public void Rearm() => Volatile.Write(ref _awake, 0);
 
         public void Close() => _closing.Cancel();
     }

@@ -38,7 +38,7 @@ public sealed class PushMessages(DocumentIndex index)
         RealmId = (string?)e["_realm"],
         HostId = (string?)(e["host"] as JsonValue),
         ServiceId = (string?)(e["service"] as JsonValue),
-        RightsDocument = e,
+        RightsDocument = RightsView(e),
         Body = new JsonObject { ["type"] = PushTypes.History, ["time"] = Now(), ["history"] = e.DeepClone() },
     });
 
@@ -137,7 +137,7 @@ public sealed class PushMessages(DocumentIndex index)
             Resource = "livesynthesis",
             Id = realm,
             RealmId = realm,
-            RightsDocument = synthesis,
+            RightsDocument = RightsView(synthesis),
             Body = new JsonObject
             {
                 ["type"] = PushTypes.LiveSynthesis, ["time"] = Now(), ["realm"] = realm, ["counters"] = counters,
@@ -172,9 +172,21 @@ public sealed class PushMessages(DocumentIndex index)
             RealmId = RealmOf(resource, item),
             HostId = resource == "host" ? id : resource == "service" ? (string?)(item["host"] as JsonValue) : null,
             ServiceId = resource == "service" ? id : null,
-            RightsDocument = item,
+            RightsDocument = RightsView(item),
             Body = body,
         };
+    }
+
+    /// <summary>
+    /// What the rights filter reads of an item (<see cref="Alignak.Actors.Security.UserRights.ReadFilter"/>): kept
+    /// instead of the whole document, which the push log would otherwise hold on to long after the index moved on.
+    /// </summary>
+    private static JsonObject RightsView(JsonObject item)
+    {
+        var view = new JsonObject();
+        foreach (var field in new[] { "_id", "_realm", "_sub_realm", "_users_read" })
+            if (item[field] is { } value) view[field] = value.DeepClone();
+        return view;
     }
 
     /// <summary>A realm is its own realm for routing; everything else is in its <c>_realm</c>.</summary>
