@@ -265,7 +265,15 @@ public sealed class LivePublisher : BackgroundService
                         connection.Viewer.Abort();
                         return;
                     }
-                    batch = Collect(connection);
+                    try
+                    {
+                        batch = Collect(connection);
+                    }
+                    catch (Exception error)
+                    {
+                        _log.LogError(error, "Live push: messages for {Connection} could not be prepared", connection.Id);
+                        batch = [];
+                    }
                 }
                 if (batch.Count == 0) break;
                 try
