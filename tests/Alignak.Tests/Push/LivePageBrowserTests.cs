@@ -18,8 +18,10 @@ public sealed class LivePageBrowserTests(LivePushFixture fixture) : IClassFixtur
     {
         var host = await fixture.PostAsync("host", new JsonObject { ["name"] = "web-01", ["_realm"] = fixture.RealmAll });
         var service = await fixture.PostAsync("service", new JsonObject { ["name"] = "http", ["host"] = host, ["_realm"] = fixture.RealmAll });
+        var disk = await fixture.PostAsync("service", new JsonObject { ["name"] = "disk", ["host"] = host, ["_realm"] = fixture.RealmAll });
         await fixture.ResultAsync(host, null, 0, "PING OK");
         await fixture.ResultAsync(host, service, 0, "HTTP OK");
+        await fixture.ResultAsync(host, disk, 1, "DISK WARNING - 15% free");
 
         await using var browser = await HeadlessChromium.OpenAsync();
         await browser.NavigateAsync(new Uri(fixture.Backend.Address, "/live"));
@@ -30,6 +32,7 @@ public sealed class LivePageBrowserTests(LivePushFixture fixture) : IClassFixtur
             document.querySelector('#login-button').click();
             """);
         await browser.WaitForAsync("document.querySelector('#status').textContent === 'live'", "the live status");
+        await browser.WaitForAsync("getComputedStyle(document.querySelector('#login')).display === 'none'", "the login form gone");
         await browser.WaitForAsync("[...document.querySelectorAll('#synthesis tbody tr')].some(r => r.cells[0].textContent === 'All')",
             "the counters of realm All");
         await browser.WaitForAsync($"!{Row("http")}", "no problem for http yet");
@@ -41,10 +44,14 @@ public sealed class LivePageBrowserTests(LivePushFixture fixture) : IClassFixtur
         Assert.Equal("web-01", (string?)await browser.EvaluateAsync($"{Row("http")}.cells[1].textContent"));
         await browser.WaitForAsync("[...document.querySelectorAll('#synthesis tbody tr')].some(r => r.cells[0].textContent === 'All' && r.cells[8].textContent !== '0')",
             "a critical service counted in realm All");
+        const string services = "[...document.querySelectorAll('#problems tbody tr')].map(r => r.cells[2].textContent).filter(s => s === 'http' || s === 'disk').join()";
+        Assert.Equal("http,disk", (string?)await browser.EvaluateAsync(services));
 
         // The Acknowledge button goes through actionacknowledge; the push brings the change back.
         await browser.EvaluateAsync($"{Row("http")}.querySelector('button[name=acknowledge]').click()");
         await browser.WaitForAsync($"{Row("http")}?.querySelector('.badge.acknowledged')", "the acknowledged badge");
+        // Unacknowledged problems come first.
+        Assert.Equal("disk,http", (string?)await browser.EvaluateAsync(services));
         var (status, stored) = await fixture.Admin.GetAsync($"/service/{service}");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True((bool?)stored!["ls_acknowledged"]);

@@ -64,7 +64,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>A browser whose first tab is driven by the test.</summary>
     public static async Task<HeadlessChromium> OpenAsync()
     {
-        var (process, profile) = Launch("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank");
+        var (process, profile) = Launch("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1280,900", "about:blank");
         _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         _ = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         var browser = new HeadlessChromium(process, profile);
