@@ -11,6 +11,7 @@ using Alignak.Http.Eve;
 using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Settings;
+using Alignak.Http.TimeSeries;
 using Alignak.Persistence;
 using Alignak.Persistence.Logs;
 using Microsoft.AspNetCore.Diagnostics;
@@ -59,6 +60,8 @@ public static class BackendApp
         builder.Services.AddHostedService<LogRetention>();
         builder.Services.AddSingleton<LiveSynthesisHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
+        builder.Services.AddSingleton<TimeSeriesFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TimeSeriesFeed>());
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
@@ -71,6 +74,7 @@ public static class BackendApp
         app.MapSystemEndpoints();
         app.MapLogEndpoints();
         app.MapCheckResultEndpoints();
+        app.MapTimeSeriesEndpoints();
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;

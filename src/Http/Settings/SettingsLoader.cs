@@ -73,6 +73,11 @@ public static class SettingsLoader
         ["LOGS_RETENTION_DAYS"] = (s, v) => s.LogsRetentionDays = Int(v, 0, 36500),
         ["MAX_REQUEST_BODY_SIZE"] = (s, v) => s.MaxRequestBodySize = Int(v, 1024, int.MaxValue),
         ["PASSWORD_HASH_ITERATIONS"] = (s, v) => s.PasswordHashIterations = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_RETENTION_LIMIT"] = (s, v) => s.TimeseriesRetentionLimit = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_QUEUE_SIZE"] = (s, v) => s.TimeseriesQueueSize = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_BATCH_SIZE"] = (s, v) => s.TimeseriesBatchSize = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_BATCH_MILLISECONDS"] = (s, v) => s.TimeseriesBatchMilliseconds = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_TIMEOUT"] = (s, v) => s.TimeseriesTimeout = Int(v, 1, 3600),
     };
 
     public static IReadOnlyCollection<string> KnownKeys => Keys.Keys;
