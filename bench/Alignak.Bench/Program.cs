@@ -11,8 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 // - templates (mode=templates): 1000 hosts from a host template with five service templates, then one
 //   service-template edit propagated to the 1000 services made from it.
 // - live (mode=live): check-result ingestion, visibility, state filter, memory and recovery (LiveBench.cs).
-// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live] [hosts=10000]
-//        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20]
+// - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|perf] [hosts=10000]
+//        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20] [rounds=10]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
 var hosts = Option("hosts", 10_000);
@@ -27,6 +28,12 @@ var settings = new BackendSettings
     Host = "127.0.0.1", Port = 0, DatabaseProvider = provider, Database = connection,
     PaginationLimit = 5000, PasswordHashIterations = 1000,
 };
+if (options.GetValueOrDefault("mode") == "perf")
+{
+    await PerfBench.RunAsync(settings, hosts, services, Option("seconds", 10), Option("rounds", 10));
+    if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
+    return;
+}
 if (options.GetValueOrDefault("mode") == "live")
 {
     await LiveBench.RunAsync(settings, hosts, services, Option("seconds", 20));

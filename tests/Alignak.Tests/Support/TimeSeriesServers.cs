@@ -17,6 +17,9 @@ public abstract class OwnServer : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>CPU time the server process used so far (zero when it is not running).</summary>
+    public TimeSpan ProcessorTime => _process is { HasExited: false } process ? process.TotalProcessorTime : TimeSpan.Zero;
+
     protected abstract ProcessStartInfo StartInfo();
 
     protected abstract Task<bool> ReadyAsync();
@@ -110,7 +113,8 @@ public sealed class CarbonServer : OwnServer
     private string Config => Path.Combine(Folder, "carbon.conf");
     public string WhisperFolder => Path.Combine(Folder, "whisper");
 
-    public CarbonServer()
+    /// <param name="retentions">Carbon's retentions: 1 s points kept an hour by default.</param>
+    public CarbonServer(string retentions = "1s:1h")
     {
         Directory.CreateDirectory(WhisperFolder);
         Directory.CreateDirectory(Path.Combine(Folder, "log"));
@@ -136,7 +140,7 @@ public sealed class CarbonServer : OwnServer
             LOG_LISTENER_CONNECTIONS = False
             ENABLE_TAGS = False
             """);
-        File.WriteAllText(Path.Combine(Folder, "storage-schemas.conf"), "[default]\npattern = .*\nretentions = 1s:1h\n");
+        File.WriteAllText(Path.Combine(Folder, "storage-schemas.conf"), $"[default]\npattern = .*\nretentions = {retentions}\n");
         File.WriteAllText(Path.Combine(Folder, "storage-aggregation.conf"), "[default]\npattern = .*\nxFilesFactor = 0\naggregationMethod = average\n");
     }
 
