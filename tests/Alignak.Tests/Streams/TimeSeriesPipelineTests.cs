@@ -303,6 +303,62 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Databases_of_an_ancestor_realm_get_the_points_only_with_sub_realm_true()
+    {
+        var (parent, parentName) = await Realm();
+        var childName = $"c{Guid.NewGuid():N}"[..12];
+        var child = (string)(await Create("realm", new JsonObject { ["name"] = childName, ["_parent"] = parent }))["_id"]!;
+        var (_, service) = await HostAndService(child, "deep", "cpu");
+        await Create("graphite", new JsonObject
+        {
+            ["name"] = $"g-{Guid.NewGuid():N}", ["carbon_address"] = "127.0.0.1", ["carbon_port"] = Carbon.PicklePort,
+            ["graphite_address"] = "127.0.0.1", ["prefix"] = "nosub", ["_realm"] = parent, ["_sub_realm"] = false,
+        });
+        await Graphite(parent, Carbon.PicklePort, prefix: "sub");
+        await Graphite(child, Carbon.PicklePort, prefix: "own");
+        var t = Now - 60;
+
+        await PostResults(Result(service, 0, "v=7", t));
+
+        var path = $"All.{parentName}.{childName}.deep.cpu.v";
+        Assert.Equal([(t, 7.0)], await WhisperPoints($"sub.{path}", t - 5, t + 5, 1));
+        Assert.Equal([(t, 7.0)], await WhisperPoints($"own.{path}", t - 5, t + 5, 1));
+        await Task.Delay(500);
+        Assert.False(Directory.Exists(Path.Combine(Carbon.WhisperFolder, "nosub")));
+    }
+
+    [Fact]
+    public async Task A_graphite_linked_to_a_statsd_sends_statsd_lines_over_udp_instead_of_carbon()
+    {
+        using var statsd = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)statsd.Client.LocalEndPoint!).Port;
+        var (realm, realmName) = await Realm();
+        var (_, service) = await HostAndService(realm, "udp", "web");
+        var statsdItem = await Create("statsd", new JsonObject
+        {
+            ["name"] = $"s-{Guid.NewGuid():N}", ["address"] = "127.0.0.1", ["port"] = port, ["_realm"] = realm,
+        });
+        await Create("graphite", new JsonObject
+        {
+            ["name"] = $"g-{Guid.NewGuid():N}", ["carbon_address"] = "127.0.0.1", ["carbon_port"] = Carbon.PicklePort,
+            ["graphite_address"] = "127.0.0.1", ["prefix"] = "st", ["statsd"] = (string)statsdItem["_id"]!, ["_realm"] = realm,
+        });
+
+        await PostResults(Result(service, 0, "time=0.5s temp=-3 hits=12h", Now - 10));
+
+        var lines = new List<string>();
+        using var timeout = new CancellationTokenSource(Patience);
+        while (lines.Count < 4)
+        {
+            var datagram = await statsd.ReceiveAsync(timeout.Token);
+            lines.AddRange(System.Text.Encoding.UTF8.GetString(datagram.Buffer).Split('\n'));
+        }
+        var key = $"st.All.{realmName}.udp.web";
+        Assert.Equal([$"{key}.time:0.500000|ms", $"{key}.temp:0|g", $"{key}.temp:-3|g", $"{key}.hits:12|c"], lines);
+        Assert.False(Directory.Exists(Path.Combine(Carbon.WhisperFolder, "st")));
+    }
+
+    [Fact]
     public async Task Cron_timeseries_answers_the_counters_in_the_envelope_world_not_a_500()
     {
         var (status, body) = await fixture.Backend.Client().GetAsync("/cron_timeseries");
