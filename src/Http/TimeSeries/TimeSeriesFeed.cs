@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
 using Alignak.Http.Auth;
 using Alignak.Http.Settings;
 using Alignak.Streams.TimeSeries;
@@ -34,7 +35,7 @@ public sealed class TimeSeriesFeed(
         var writer = services.GetRequiredService<DocumentWriter>();
         var targets = new TimeSeriesTargets(index);
         var park = new TimeSeriesPark(index, writer, settings.TimeseriesRetentionLimit);
-        _pipeline = new TimeSeriesPipeline(system, index, targets, park, Options(settings), log);
+        _pipeline = new TimeSeriesPipeline(system, index, targets, park, Options(settings), log, services.GetRequiredService<LiveSynthesis>());
         return Task.CompletedTask;
     }
 

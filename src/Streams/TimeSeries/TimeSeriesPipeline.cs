@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
 using Alignak.Streams.PerfData;
 using Microsoft.Extensions.Logging;
 
@@ -52,6 +53,9 @@ public sealed record TimeSeriesOptions(
 /// A target that fails is "down": its batches go to the park (so live points never overtake parked ones) while a
 /// <see cref="RestartSource"/> with backoff replays the park oldest first; once it is empty the target is up again.
 /// Delivery is at least once: a batch cut by a failure is sent again whole, onto the same timestamps.
+/// Livesynthesis counters join the same batches (host <c>alignak_livesynthesis</c>, no service, the current time): each
+/// second, every realm whose counters changed since they were last sent sends all of them (the original sent them after
+/// every change; a second coalesces a burst of check results into one point per counter).
 /// </summary>
 public sealed class TimeSeriesPipeline : IAsyncDisposable
 {
@@ -61,6 +65,9 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     private readonly TimeSeriesOptions _options;
     private readonly ILogger _log;
     private readonly IMaterializer _materializer;
+    private readonly LiveSynthesis? _synthesis;
+    // Read and written by the tick stage only.
+    private readonly Dictionary<string, IReadOnlyDictionary<string, long>> _synthesisSent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Resource, string Id), TargetWriter> _writers = new();
     private readonly ISourceQueueWithComplete<PerfCheck> _queue;
     private readonly Task _completion;
@@ -70,13 +77,17 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     public TimeSeriesStatus Status { get; } = new();
 
     public TimeSeriesPipeline(ActorSystem system, DocumentIndex index, TimeSeriesTargets targets, TimeSeriesPark park,
-        TimeSeriesOptions options, ILogger log)
+        TimeSeriesOptions options, ILogger log, LiveSynthesis? synthesis = null)
     {
-        (_index, _targets, _park, _options, _log) = (index, targets, park, options, log);
+        (_index, _targets, _park, _options, _log, _synthesis) = (index, targets, park, options, log, synthesis);
         _materializer = system.Materializer(namePrefix: "timeseries");
 
+        var synthesisPoints = Source.Tick(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), NotUsed.Instance)
+            .SelectMany(_ => SynthesisPoints())
+            .MapMaterializedValue(_ => NotUsed.Instance);
         var routeAndWrite = RestartFlow.OnFailuresWithBackoff(() => Flow.Create<PerfCheck>()
                 .SelectMany(Route)
+                .Merge(synthesisPoints, eagerComplete: true)
                 .GroupedWithin(options.BatchSize, options.Interval)
                 .SelectAsync(options.Parallelism, WriteBatchAsync),
             RestartSettings.Create(options.MinBackoff, options.MaxBackoff, 0.2));
@@ -157,6 +168,28 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         foreach (var point in MetricPoint.From(source, samples.Samples, check.Timestamp))
             foreach (var target in targets)
                 yield return (target, point);
+    }
+
+    /// <summary>The counters of each realm that has a database and whose counters changed since last sent.</summary>
+    private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> SynthesisPoints()
+    {
+        if (_synthesis is null || !_anyTarget) return [];
+        var points = new List<(TimeSeriesTarget, MetricPoint)>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var realm in _index.Collection("realm").Read(view => view.All().Select(r => (string)r["_id"]!).ToList()))
+        {
+            var targets = _targets.ForRealm(realm);
+            if (targets.Count == 0) continue;
+            var counters = _synthesis.Of(realm);
+            if (_synthesisSent.TryGetValue(realm, out var sent) && sent.Count == counters.Count
+                && counters.All(c => sent.TryGetValue(c.Key, out var value) && value == c.Value)) continue;
+            _synthesisSent[realm] = counters;
+            var source = MetricSource.Create(_targets.RealmNames(realm), "alignak_livesynthesis");
+            foreach (var name in LiveSynthesis.Counters)
+                foreach (var target in targets)
+                    points.Add((target, new MetricPoint(source, name, counters[name], "", now)));
+        }
+        return points;
     }
 
     private async Task<NotUsed> WriteBatchAsync(IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> batch)

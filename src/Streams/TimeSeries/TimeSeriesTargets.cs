@@ -40,6 +40,7 @@ public sealed class TimeSeriesTargets
 
     private readonly DocumentIndex _index;
     private ConcurrentDictionary<string, IReadOnlyList<TimeSeriesTarget>> _byRealm = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, IReadOnlyList<string>> _realmNames = new(StringComparer.Ordinal);
 
     public TimeSeriesTargets(DocumentIndex index)
     {
@@ -49,6 +50,7 @@ public sealed class TimeSeriesTargets
             if (!Watched.Contains(resource)) return;
             // Called under the index's write lock: only swap the cache, rebuild lazily.
             _byRealm = new ConcurrentDictionary<string, IReadOnlyList<TimeSeriesTarget>>(StringComparer.Ordinal);
+            _realmNames = new ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             Changed?.Invoke();
         };
     }
@@ -66,7 +68,9 @@ public sealed class TimeSeriesTargets
         _index.Collection(resource).Get(id) is { } document ? Target(resource, document) : null;
 
     /// <summary>Realm names from the root, joined by dots (<c>All.North</c>), as the original's realms prefix.</summary>
-    public IReadOnlyList<string> RealmNames(string realmId)
+    public IReadOnlyList<string> RealmNames(string realmId) => _realmNames.GetOrAdd(realmId, BuildRealmNames);
+
+    private List<string> BuildRealmNames(string realmId)
     {
         var realms = _index.Collection("realm");
         if (realms.Get(realmId) is not { } realm) return [];

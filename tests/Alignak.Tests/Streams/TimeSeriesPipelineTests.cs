@@ -324,7 +324,8 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
         Assert.Equal([(t, 7.0)], await WhisperPoints($"sub.{path}", t - 5, t + 5, 1));
         Assert.Equal([(t, 7.0)], await WhisperPoints($"own.{path}", t - 5, t + 5, 1));
         await Task.Delay(500);
-        Assert.False(Directory.Exists(Path.Combine(Carbon.WhisperFolder, "nosub")));
+        // (The parent realm's own livesynthesis counters do reach it.)
+        Assert.False(Directory.Exists(Path.Combine(Carbon.WhisperFolder, "nosub", "All", parentName, childName)));
     }
 
     [Fact]
@@ -356,6 +357,24 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
         var key = $"st.All.{realmName}.udp.web";
         Assert.Equal([$"{key}.time:0.500000|ms", $"{key}.temp:0|g", $"{key}.temp:-3|g", $"{key}.hits:12|c"], lines);
         Assert.False(Directory.Exists(Path.Combine(Carbon.WhisperFolder, "st")));
+    }
+
+    [Fact]
+    public async Task Livesynthesis_counters_of_a_realm_with_a_database_are_sent_as_host_alignak_livesynthesis()
+    {
+        var (realm, realmName) = await Realm();
+        await Graphite(realm, Carbon.PicklePort, prefix: "ls");
+        var (_, service) = await HostAndService(realm, "counted", "cpu", servicePerfData: false);
+        await PostResults(Result(service, 2, "", Now - 5));
+
+        var path = $"ls.All.{realmName}.alignak_livesynthesis";
+        async Task<double?> Latest(string counter) =>
+            (await CarbonServer.FetchAsync(Carbon.FileOf($"{path}.{counter}"), Now - 600, Now + 1)).Select(p => (double?)p.Value).LastOrDefault();
+        // One attempt (the default max_check_attempts): CRITICAL HARD at once. Counters are sent each second when changed.
+        await Eventually(async () => await Latest("services_critical_hard") == 1, $"services_critical_hard = 1 in {path}");
+        Assert.Equal(1, await Latest("hosts_total"));
+        Assert.Equal(1, await Latest("services_total"));
+        Assert.Equal(0, await Latest("services_ok_hard"));
     }
 
     [Fact]
