@@ -15,6 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 public static class PerfBench
 {
     private const string Database = "alignak_bench";
+    /// <summary>Bound of one pipeline phase, whatever happens.</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
     public static async Task RunAsync(BackendSettings settings, int hosts, int services, int seconds, int rounds)
     {
@@ -130,13 +132,15 @@ public static class PerfBench
         {
             foreach (var (host, service) in items)
             {
-                while (offered - Done() > 4_000) await Task.Delay(1);
-                pipeline.Offer(new PerfCheck(host, service, $"v={round}.{offered % 1000}", firstTime + round, 0));
+                while (offered - Done() > 4_000 && watch.Elapsed < Limit) await Task.Delay(1);
+                // False until the pipeline has seen the new target (a change is applied asynchronously).
+                while (!pipeline.Offer(new PerfCheck(host, service, $"v={round}.{offered % 1000}", firstTime + round, 0)) && watch.Elapsed < Limit)
+                    await Task.Delay(10);
                 offered++;
             }
             peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
         }
-        while (Done() < total && watch.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(5);
+        while (Done() < total && watch.Elapsed < Limit) await Task.Delay(5);
         var elapsed = watch.Elapsed.TotalSeconds;
         var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var sent = Interlocked.Read(ref pipeline.Status.PointsSent) - startSent;
