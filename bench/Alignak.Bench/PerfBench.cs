@@ -97,6 +97,12 @@ public static class PerfBench
         Console.WriteLine($"  pipeline after it: {after.Sent - before.Sent} points sent, {after.Parked - before.Parked} parked, " +
             $"{after.DroppedAtIngress - before.DroppedAtIngress} check results dropped at the queue; drained {drain.Elapsed.TotalSeconds:F1} s after the last reply");
 
+        // The same ingestion once more without databases: the log tables have grown meanwhile, so this tells drift from cost.
+        await Delete(http, "graphite", graphite);
+        await Delete(http, "influxdb", influxItem);
+        await Task.Delay(1000);
+        await Ingest(http, items, seconds, "without targets, again", firstTime + rounds + 200);
+
         await app.StopAsync();
         await app.DisposeAsync();
         http.Dispose();
