@@ -40,7 +40,7 @@ public sealed class CarbonPickleClient(GraphiteTarget target, TimeSpan timeout) 
         var datapoints = points.Select(p => GraphitePaths.ToCarbon(p, target.Prefix, target.RealmsPrefix));
         try
         {
-            using var client = new TcpClient { NoDelay = false };
+            using var client = new TcpClient();
             await client.ConnectAsync(target.Address, target.Port, deadline.Token);
             var stream = client.GetStream();
             foreach (var message in CarbonPickle.EncodeMessages(datapoints))
