@@ -13,7 +13,7 @@ namespace Alignak.Tests.Streams;
 /// </summary>
 public sealed class TimeSeriesFixture : IAsyncLifetime
 {
-    public const int ParkLimit = 30;
+    public const int ParkLimit = 100;
     public const string InfluxDatabase = "alignak_test";
 
     private TestDatabase _database = null!;
@@ -192,6 +192,29 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Fixing_an_influxdb_password_replays_its_parked_points_without_a_restart()
+    {
+        var (realm, _) = await Realm();
+        var hostName = $"fix-{Guid.NewGuid():N}"[..16];
+        var (_, service) = await HostAndService(realm, hostName, "db");
+        var influx = await Influx(realm, password: "wrong");
+        var id = (string)influx["_id"]!;
+        var t = Now - 70;
+
+        await PostResults(Result(service, 0, "v=1.25", t), Result(service, 0, "v=2.25", t + 1));
+        await Eventually(async () => (await Parked("influxdb", id, "v")).Count == 2, "two points parked");
+
+        var (status, body) = await Admin.PatchAsync($"/influxdb/{id}", new JsonObject { ["password"] = InfluxServer.Password }, (string?)influx["_etag"]);
+        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+
+        var query = $"SELECT value FROM v WHERE host = '{hostName}' ORDER BY time";
+        IReadOnlyList<JsonObject> rows = [];
+        await Eventually(async () => (rows = await fixture.Influx.RowsAsync(query, TimeSeriesFixture.InfluxDatabase)).Count == 2, "two points replayed");
+        Assert.Equal([(t, 1.25), (t + 1, 2.25)], rows.Select(r => ((long)r["time"]!, (double)r["value"]!)));
+        await Eventually(async () => (await Parked("influxdb", id)).Count == 0, "the park emptied");
+    }
+
+    [Fact]
     public async Task Carbon_outage_parks_points_and_replays_every_one_once_in_order_when_it_is_back()
     {
         var (realm, realmName) = await Realm();
@@ -231,25 +254,34 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
     {
         var (realm, _) = await Realm();
         var (_, service) = await HostAndService(realm, "nobody-listens", "cpu");
+        var t0 = Now - 200;
+        // Before any database: the service is OK from now on, so the realm's counters stay as they are.
+        await PostResults(Result(service, 0, "v=-1", t0 - 1));
         var graphite = await Graphite(realm, OwnServer.FreePort());
         var id = (string)graphite["_id"]!;
+        // The realm's livesynthesis counters are sent once to the new database: they are the oldest parked points.
+        var counters = Alignak.Actors.Live.LiveSynthesis.Counters.Length;
+        await Eventually(async () => (await Parked("graphite", id)).Count == counters, $"{counters} livesynthesis counters parked");
         var before = (long)(await Status())["points_dropped_from_park"]!;
-        var t0 = Now - 200;
 
-        // 15 results of 3 points (v, alignak_state_id, alignak_overall_state_id): 45 for a park of 30.
-        await PostResults(Enumerable.Range(0, 15).Select(i => Result(service, 0, $"v={i}", t0 + i)).ToArray());
+        // 40 results of 3 points (v, alignak_state_id, alignak_overall_state_id): with the counters, 56 too many.
+        await PostResults(Enumerable.Range(0, 40).Select(i => Result(service, 0, $"v={i}", t0 + i)).ToArray());
 
-        await Eventually(async () => (long)(await Status())["points_dropped_from_park"]! - before == 15, "15 points dropped");
+        var excess = counters + 40 * 3 - TimeSeriesFixture.ParkLimit;
+        await Eventually(async () => (long)(await Status())["points_dropped_from_park"]! - before == excess, $"{excess} points dropped");
         var parked = await Parked("graphite", id);
         Assert.Equal(TimeSeriesFixture.ParkLimit, parked.Count);
-        // The newest stay: results 5 to 14.
-        Assert.Equal(Enumerable.Range(5, 10).Select(i => (t0 + i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        // The oldest went: the counters, then 20 points: results 0 to 5 and the first two of result 6.
+        Assert.DoesNotContain(parked, d => (string?)d["host"] == "alignak_livesynthesis");
+        Assert.Equal(Enumerable.Range(7, 33).Select(i => (t0 + i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))),
             parked.Where(d => (string?)d["name"] == "v").Select(d => ((long)d["timestamp"]!, (string)d["value"]!)));
+        Assert.Equal(t0 + 6, (long)parked[0]["timestamp"]!);
+        Assert.Equal("alignak_overall_state_id", (string?)parked[0]["name"]);
 
         var (status, _) = await Admin.DeleteAsync($"/graphite/{id}", (string?)graphite["_etag"]);
         Assert.Equal(HttpStatusCode.NoContent, status);
         await Eventually(async () => (await Parked("graphite", id)).Count == 0, "the deleted target's park dropped");
-        await Eventually(async () => (long)(await Status())["points_dropped_from_park"]! - before == 15 + TimeSeriesFixture.ParkLimit,
+        await Eventually(async () => (long)(await Status())["points_dropped_from_park"]! - before == excess + TimeSeriesFixture.ParkLimit,
             "the deleted park counted as dropped");
     }
 
