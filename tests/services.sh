@@ -14,6 +14,11 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 [ -x /usr/bin/python3 ] || need+=(python3)
 # The build fetches the SignalR browser client for the live page from the npm registry.
 command -v npm >/dev/null || need+=(npm)
+# Time-series servers: the tests start their own carbon-cache and influxd (loopback, temp dirs, stopped by PID)
+# and read points back with whisper-fetch and InfluxDB's /query.
+command -v influxd >/dev/null || need+=(influxdb)
+command -v carbon-cache >/dev/null || need+=(graphite-carbon)
+command -v whisper-fetch >/dev/null || need+=(python3-whisper)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

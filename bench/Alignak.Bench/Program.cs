@@ -13,8 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 // - live (mode=live): check-result ingestion, visibility, state filter, memory and recovery (LiveBench.cs).
 // - push (mode=push): live push delivery latency to many SignalR clients, server CPU and memory (PushBench.cs);
 //   options clients=1000 rate=2000 seconds=20 (SQLite); the server and the clients run as child processes.
-// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live] [hosts=10000]
-//        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20]
+// - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf] [hosts=10000]
+//        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20] [rounds=10]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
 if (options.GetValueOrDefault("mode") == "push-clients")
@@ -39,6 +40,12 @@ if (options.GetValueOrDefault("mode") == "push")
 {
     await PushBench.RunAsync(connection, Option("clients", 1000), Option("rate", 2000), Option("seconds", 20));
     Directory.Delete(folder, recursive: true);
+    return;
+}
+if (options.GetValueOrDefault("mode") == "perf")
+{
+    await PerfBench.RunAsync(settings, hosts, services, Option("seconds", 10), Option("rounds", 10));
+    if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
     return;
 }
 if (options.GetValueOrDefault("mode") == "live")

@@ -13,6 +13,7 @@ using Alignak.Http.Live;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Push;
 using Alignak.Http.Settings;
+using Alignak.Http.TimeSeries;
 using Alignak.Persistence;
 using Alignak.Persistence.Logs;
 using Microsoft.AspNetCore.Diagnostics;
@@ -72,6 +73,8 @@ public static class BackendApp
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
         builder.Services.AddLivePush();
         builder.Services.AddGrafana();
+        builder.Services.AddSingleton<TimeSeriesFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TimeSeriesFeed>());
 
         var app = builder.Build();
         foreach (var note in notes) app.Logger.LogInformation("Settings: {Note}", note);
@@ -88,6 +91,7 @@ public static class BackendApp
         app.MapLivePush();
         app.MapLivePage();
         app.MapGrafana(settings);
+        app.MapTimeSeriesEndpoints();
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;

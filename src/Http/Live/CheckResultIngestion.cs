@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
+using Alignak.Http.TimeSeries;
 using Alignak.Persistence.Logs;
 
 namespace Alignak.Http.Live;
@@ -10,7 +11,7 @@ namespace Alignak.Http.Live;
 /// (spec 2.10). Native (<c>POST /checkresult</c>): the entity applies Nagios semantics. Both end with the
 /// logcheckresult and <c>check.result</c> history rows, written before the reply.
 /// </summary>
-public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, DocumentIndex index)
+public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, DocumentIndex index, TimeSeriesFeed timeSeries)
 {
     /// <summary>Entities asked at once for one request; results for one entity keep their order.</summary>
     private const int Parallelism = 512;
@@ -52,6 +53,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
             (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
         await logs.InsertServerEventsAsync([], history, cancellationToken);
+        foreach (var lcr in stored) timeSeries.Offer(lcr);
     }
 
     /// <summary>A native check result, validated and resolved: its entity and what it reports.</summary>
@@ -75,6 +77,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
                 state.Downtimed, result.Input.Output));
         }
         await logs.InsertServerEventsAsync(checkResults, history, cancellationToken);
+        foreach (var lcr in checkResults) timeSeries.Offer(lcr);
         return checkResults.Zip(replies).ToList();
     }
 

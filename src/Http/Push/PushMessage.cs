@@ -28,7 +28,6 @@ public sealed class PushMessage
     public const int Version = 1;
 
     private byte[]? _utf8;
-    private string? _itemKey;
 
     public required string Type { get; init; }
     public required string Resource { get; init; }
@@ -44,8 +43,11 @@ public sealed class PushMessage
     /// <summary>Only state messages merge: a later one for the same item carries the earlier one's changed fields too.</summary>
     public bool Coalescable => Type == PushTypes.State;
 
-    /// <summary>The item a message is about: per item, messages are never reordered.</summary>
-    public string? ItemKey => Id is null ? null : _itemKey ??= $"{Resource}/{Id}";
+    /// <summary>
+    /// The host or service (<c>resource/id</c>) a message is about, a history event included: per item, messages
+    /// are never reordered, and a state message is never merged across another message of its item.
+    /// </summary>
+    public string? ItemKey { get; init; }
 
     public byte[] Utf8 => _utf8 ??= JsonSerializer.SerializeToUtf8Bytes(Body);
 
@@ -59,7 +61,7 @@ public sealed class PushMessage
         return new PushMessage
         {
             Type = later.Type, Resource = later.Resource, Id = later.Id, RealmId = later.RealmId, HostId = later.HostId,
-            ServiceId = later.ServiceId, RightsDocument = later.RightsDocument, Body = body,
+            ServiceId = later.ServiceId, RightsDocument = later.RightsDocument, ItemKey = later.ItemKey, Body = body,
         };
     }
 

@@ -39,6 +39,8 @@ public sealed class PushMessages(DocumentIndex index)
         HostId = (string?)(e["host"] as JsonValue),
         ServiceId = (string?)(e["service"] as JsonValue),
         RightsDocument = RightsView(e),
+        ItemKey = (string?)(e["service"] as JsonValue) is { } service ? $"service/{service}"
+            : (string?)(e["host"] as JsonValue) is { } host ? $"host/{host}" : null,
         Body = new JsonObject { ["type"] = PushTypes.History, ["time"] = Now(), ["history"] = e.DeepClone() },
     });
 
@@ -173,6 +175,7 @@ public sealed class PushMessages(DocumentIndex index)
             HostId = resource == "host" ? id : resource == "service" ? (string?)(item["host"] as JsonValue) : null,
             ServiceId = resource == "service" ? id : null,
             RightsDocument = RightsView(item),
+            ItemKey = $"{resource}/{id}",
             Body = body,
         };
     }

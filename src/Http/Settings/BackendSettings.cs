@@ -53,6 +53,15 @@ public sealed class BackendSettings
     public int LivePushReplay { get; set; } = 1000;
     /// <summary>Live push: how long a disconnected client's subscriptions wait to be resumed.</summary>
     public int LivePushResumeSeconds { get; set; } = 120;
+    /// <summary>Points parked per time-series database while it is down; past it the oldest are dropped (counted, logged).</summary>
+    public int TimeseriesRetentionLimit { get; set; } = 100_000;
+    /// <summary>Check results waiting for the time-series pipeline; past it new ones are dropped (counted, logged).</summary>
+    public int TimeseriesQueueSize { get; set; } = 10_000;
+    /// <summary>Points per batch to the time-series databases, sent at the latest after TIMESERIES_BATCH_MILLISECONDS.</summary>
+    public int TimeseriesBatchSize { get; set; } = 5_000;
+    public int TimeseriesBatchMilliseconds { get; set; } = 1_000;
+    /// <summary>Seconds one write to a time-series database may take (connect and send).</summary>
+    public int TimeseriesTimeout { get; set; } = 5;
 
     /// <summary>Where the settings came from, for the start-up log.</summary>
     public string? SourceFile { get; set; }

@@ -76,6 +76,11 @@ public static class SettingsLoader
         ["LIVE_PUSH_BACKLOG"] = (s, v) => s.LivePushBacklog = Int(v, 10, 10_000_000),
         ["LIVE_PUSH_REPLAY"] = (s, v) => s.LivePushReplay = Int(v, 0, 1_000_000),
         ["LIVE_PUSH_RESUME_SECONDS"] = (s, v) => s.LivePushResumeSeconds = Int(v, 0, 86_400),
+        ["TIMESERIES_RETENTION_LIMIT"] = (s, v) => s.TimeseriesRetentionLimit = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_QUEUE_SIZE"] = (s, v) => s.TimeseriesQueueSize = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_BATCH_SIZE"] = (s, v) => s.TimeseriesBatchSize = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_BATCH_MILLISECONDS"] = (s, v) => s.TimeseriesBatchMilliseconds = Int(v, 1, int.MaxValue),
+        ["TIMESERIES_TIMEOUT"] = (s, v) => s.TimeseriesTimeout = Int(v, 1, 3600),
     };
 
     public static IReadOnlyCollection<string> KnownKeys => Keys.Keys;

@@ -141,13 +141,13 @@ public sealed class PushDeliveryUnitTests
 {
     private static PushMessage State(string id, string field, string value) => new()
     {
-        Type = PushTypes.State, Resource = "service", Id = id,
+        Type = PushTypes.State, Resource = "service", Id = id, ItemKey = $"service/{id}",
         Body = new JsonObject { ["type"] = "state", ["id"] = id, ["fields"] = new JsonObject { [field] = value } },
     };
 
     private static PushMessage Ack(string id) => new()
     {
-        Type = PushTypes.Acknowledgement, Resource = "service", Id = id,
+        Type = PushTypes.Acknowledgement, Resource = "service", Id = id, ItemKey = $"service/{id}",
         Body = new JsonObject { ["type"] = "acknowledgement", ["id"] = id },
     };
 

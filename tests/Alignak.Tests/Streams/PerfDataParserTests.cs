@@ -84,6 +84,25 @@ public sealed class PerfDataParserTests
         Assert.Equal(new PerfMetric("Qcache_free_memory", 16759992, ""), result.Metrics[3]);
     }
 
+    [Theory]
+    // check_http under a locale with a decimal comma: that time is not read as 0 or 12.
+    [InlineData("time=0,012345s;;;0,000000 size=345B;;;0", new[] { "size" }, 1)]
+    // check_disk cut by the 4 KiB plugin-output limit in the middle of a part.
+    [InlineData("/=2643MB;5948;6691;0;7435 /boot=68MB;88;98;0;98 /var=", new[] { "/", "/boot" }, 1)]
+    // check_ping with no reply at all: the round-trip time is unknown.
+    [InlineData("rta=U;100.000;500.000;0; pl=100%;20;60;0;100", new[] { "pl" }, 1)]
+    // check_load on a system that printed nan for one average.
+    [InlineData("load1=0.150;15.000;30.000;0; load5=nan;10.000;25.000;0; load15=0.050;5.000;20.000;0;", new[] { "load1", "load15" }, 1)]
+    // check_mysql with a status value the server could not give, and words glued after it.
+    [InlineData("Connections=5437c;;; Threads_running=;;; Uptime=80462c;;; (no more data)", new[] { "Connections", "Uptime" }, 2)]
+    public void Real_plugins_malformed_outputs_keep_the_good_metrics_and_count_the_rest(string perfData, string[] labels, int skipped)
+    {
+        var result = PerfDataParser.Parse(perfData);
+
+        Assert.Equal(labels, result.Metrics.Select(m => m.Label));
+        Assert.Equal(skipped, result.SkippedParts);
+    }
+
     [Fact]
     public void Original_nginx_example_reads_every_metric()
     {

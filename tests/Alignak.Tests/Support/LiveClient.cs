@@ -80,6 +80,10 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A message already seen that matches, or the next one.</summary>
+    public async Task<JsonObject> SeenOrNextAsync(Func<JsonObject, bool> match, string what) =>
+        Seen.FirstOrDefault(match) ?? await NextAsync(match, what);
+
     /// <summary>Whatever arrives within <paramref name="quiet"/> (to check that something did not arrive).</summary>
     public async Task<List<JsonObject>> DrainAsync(TimeSpan quiet)
     {

@@ -1,0 +1,461 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Alignak.Actors.Documents;
+using Alignak.Actors.Live;
+using Alignak.Streams.PerfData;
+using Microsoft.Extensions.Logging;
+
+namespace Alignak.Streams.TimeSeries;
+
+/// <summary>An accepted, durable check result, as little as the ingestion path can hand over without work.</summary>
+/// <param name="Timestamp">The result's <c>last_check</c> (epoch seconds): the time of every point.</param>
+public sealed record PerfCheck(string HostId, string? ServiceId, string? PerfData, long Timestamp, int? StateId);
+
+/// <summary>Tunables of the pipeline (settings TIMESERIES_*, SCHEDULER_TIMESERIES_*).</summary>
+/// <param name="QueueSize">Check results waiting to be routed; past it new ones are dropped and counted.</param>
+/// <param name="BatchSize">Points per batch (all targets together), sent at the latest after <paramref name="BatchInterval"/>.</param>
+/// <param name="Parallelism">Batches written at once.</param>
+/// <param name="WritesPerTarget">Writes to one database at once.</param>
+/// <param name="ReplayChunk">Parked points re-sent per write (the original's SCHEDULER_TIMESERIES_LIMIT).</param>
+/// <param name="RetryMin">First wait before parked points are tried again; doubles up to <paramref name="RetryMax"/>.</param>
+/// <param name="Timeout">One write's connect and send time.</param>
+public sealed record TimeSeriesOptions(
+    int QueueSize = 10_000,
+    int BatchSize = 5_000,
+    TimeSpan? BatchInterval = null,
+    int Parallelism = 4,
+    int WritesPerTarget = 2,
+    int ReplayChunk = 100,
+    TimeSpan? RetryMin = null,
+    TimeSpan? RetryMax = null,
+    TimeSpan? Timeout = null)
+{
+    public TimeSpan Interval => BatchInterval ?? TimeSpan.FromSeconds(1);
+    public TimeSpan MinBackoff => RetryMin ?? TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff => RetryMax ?? TimeSpan.FromSeconds(10);
+    public TimeSpan WriteTimeout => Timeout ?? TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Performance data of every accepted check result to the time-series databases of its realm (spec 2.14), on one
+/// Akka.Streams graph:
+/// <code>
+/// Source.Queue (bounded, DropNew) → route (parse, names, targets) → GroupedWithin(size, time)
+///   → SelectAsync(parallelism) → per target: send, or park in timeseriesretention when the database is down
+/// </code>
+/// Overflow policy: <see cref="Offer"/> never waits; when the queue is full the new check result is dropped, counted
+/// (<see cref="TimeSeriesStatus.DroppedAtIngress"/>) and logged. The queue only fills when the pipeline is slower than
+/// ingestion itself, since a database that is down costs a park, not a wait.
+/// A target that fails is "down": its batches go to the park (so live points never overtake parked ones) while a
+/// <see cref="RestartSource"/> with backoff replays the park oldest first; once it is empty the target is up again.
+/// Delivery is at least once: a batch cut by a failure is sent again whole, onto the same timestamps.
+/// Livesynthesis counters join the same batches (host <c>alignak_livesynthesis</c>, no service, the current time): each
+/// second, every realm whose counters changed since they were last sent sends all of them (the original sent them after
+/// every change; a second coalesces a burst of check results into one point per counter).
+/// </summary>
+public sealed class TimeSeriesPipeline : IAsyncDisposable
+{
+    private readonly DocumentIndex _index;
+    private readonly TimeSeriesTargets _targets;
+    private readonly TimeSeriesPark _park;
+    private readonly TimeSeriesOptions _options;
+    private readonly ILogger _log;
+    private readonly IMaterializer _materializer;
+    private readonly LiveSynthesis? _synthesis;
+    // Read and written by the tick stage only.
+    private readonly Dictionary<string, IReadOnlyDictionary<string, long>> _synthesisSent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Resource, string Id), TargetWriter> _writers = new();
+    private readonly ISourceQueueWithComplete<PerfCheck> _queue;
+    private readonly Task _completion;
+    private volatile bool _anyTarget;
+    private int _reconciling;
+
+    public TimeSeriesStatus Status { get; } = new();
+
+    public TimeSeriesPipeline(ActorSystem system, DocumentIndex index, TimeSeriesTargets targets, TimeSeriesPark park,
+        TimeSeriesOptions options, ILogger log, LiveSynthesis? synthesis = null)
+    {
+        (_index, _targets, _park, _options, _log, _synthesis) = (index, targets, park, options, log, synthesis);
+        _materializer = system.Materializer(namePrefix: "timeseries");
+
+        var synthesisPoints = Source.Tick(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), NotUsed.Instance)
+            .SelectMany(_ => SynthesisPoints())
+            .MapMaterializedValue(_ => NotUsed.Instance);
+        var routeAndWrite = RestartFlow.OnFailuresWithBackoff(() => Flow.Create<PerfCheck>()
+                .SelectMany(Route)
+                .Merge(synthesisPoints, eagerComplete: true)
+                .GroupedWithin(options.BatchSize, options.Interval)
+                .SelectAsync(options.Parallelism, WriteBatchAsync),
+            RestartSettings.Create(options.MinBackoff, options.MaxBackoff, 0.2));
+        (_queue, _completion) = Source.Queue<PerfCheck>(options.QueueSize, OverflowStrategy.DropNew)
+            .Via(routeAndWrite)
+            .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both)
+            .Run(_materializer);
+
+        _anyTarget = targets.All().Count > 0;
+        targets.Changed += OnTargetsChanged;
+        // Points parked before a restart: their targets start down and replay.
+        foreach (var (resource, id) in park.Owners())
+            if (targets.Find(resource, id) is { } target) Writer(target).GoDown();
+    }
+
+    /// <summary>
+    /// Hands a durable check result to the pipeline without waiting. Returns false when it was not taken (no
+    /// database configured at all, or the pipeline closed); a full queue is only known later, and counted.
+    /// </summary>
+    public bool Offer(PerfCheck check)
+    {
+        if (!_anyTarget) return false;
+        Interlocked.Increment(ref Status.Offered);
+        var offer = _queue.OfferAsync(check);
+        if (offer.IsCompletedSuccessfully && offer.Result is QueueOfferResult.Enqueued) return true;
+        offer.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && t.Result is QueueOfferResult.Enqueued) return;
+            var dropped = Interlocked.Increment(ref Status.DroppedAtIngress);
+            // One line per power of two: a flood is reported, not logged line by line.
+            if ((dropped & (dropped - 1)) == 0)
+                _log.LogWarning("Time series: the pipeline queue ({Size}) is full or closed; {Dropped} check results dropped so far",
+                    _options.QueueSize, dropped);
+        }, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>Tries every parked target now (the original's <c>/cron_timeseries</c>), without waiting for its backoff.</summary>
+    public void ReplayNow()
+    {
+        foreach (var (resource, id) in _park.Owners())
+            if (_targets.Find(resource, id) is { } target) Writer(target).GoDown(restart: true);
+    }
+
+    public JsonObject Describe()
+    {
+        var targets = new JsonArray();
+        foreach (var writer in _writers.Values.OrderBy(w => w.Target.Name, StringComparer.Ordinal))
+            targets.Add(new JsonObject
+            {
+                ["resource"] = writer.Target.Resource, ["_id"] = writer.Target.Id, ["name"] = writer.Target.Name,
+                ["down"] = writer.Down, ["parked"] = _park.Count(writer.Target),
+            });
+        var status = Status.ToJson();
+        status["park_limit"] = _park.LimitPerTarget;
+        status["targets"] = targets;
+        return status;
+    }
+
+    private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> Route(PerfCheck check)
+    {
+        var host = _index.Collection("host").Get(check.HostId);
+        if (host is null || (bool?)host["process_perf_data"] == false) yield break;
+        JsonObject? service = null;
+        if (check.ServiceId is { } serviceId)
+        {
+            service = _index.Collection("service").Get(serviceId);
+            if (service is null || (bool?)service["process_perf_data"] == false) yield break;
+        }
+        var item = service ?? host;
+        if ((string?)item["_realm"] is not { } realm) yield break;
+        var targets = _targets.ForRealm(realm);
+        if (targets.Count == 0) yield break;
+
+        var samples = CheckMetrics.Prepare(check.PerfData, check.StateId, (int?)item["_overall_state_id"]);
+        if (samples.SkippedParts > 0) Interlocked.Add(ref Status.SkippedParts, samples.SkippedParts);
+        var source = MetricSource.Create(_targets.RealmNames(realm), (string?)host["name"] ?? "", (string?)service?["name"]);
+        foreach (var point in MetricPoint.From(source, samples.Samples, check.Timestamp))
+            foreach (var target in targets)
+                yield return (target, point);
+    }
+
+    /// <summary>The counters of each realm that has a database and whose counters changed since last sent.</summary>
+    private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> SynthesisPoints()
+    {
+        if (_synthesis is null || !_anyTarget) return [];
+        var points = new List<(TimeSeriesTarget, MetricPoint)>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var realm in _index.Collection("realm").Read(view => view.All().Select(r => (string)r["_id"]!).ToList()))
+        {
+            var targets = _targets.ForRealm(realm);
+            if (targets.Count == 0) continue;
+            var counters = _synthesis.Of(realm);
+            if (_synthesisSent.TryGetValue(realm, out var sent) && sent.Count == counters.Count
+                && counters.All(c => sent.TryGetValue(c.Key, out var value) && value == c.Value)) continue;
+            _synthesisSent[realm] = counters;
+            var source = MetricSource.Create(_targets.RealmNames(realm), "alignak_livesynthesis");
+            foreach (var name in LiveSynthesis.Counters)
+                foreach (var target in targets)
+                    points.Add((target, new MetricPoint(source, name, counters[name], "", now)));
+        }
+        return points;
+    }
+
+    private async Task<NotUsed> WriteBatchAsync(IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> batch)
+    {
+        var writes = batch.GroupBy(p => p.Target)
+            .Select(group => Writer(group.Key).WriteAsync(group.Select(p => p.Point).ToList()));
+        await Task.WhenAll(writes);
+        return NotUsed.Instance;
+    }
+
+    /// <summary>The writer of a target, with the target's current configuration.</summary>
+    private TargetWriter Writer(TimeSeriesTarget target)
+    {
+        var writer = _writers.GetOrAdd((target.Resource, target.Id), _ => new TargetWriter(target, this));
+        writer.Configure(target);
+        return writer;
+    }
+
+    private void OnTargetsChanged()
+    {
+        // Under the index's write lock: the reconciliation runs elsewhere, once for a burst of changes.
+        if (Interlocked.Exchange(ref _reconciling, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            await Task.Yield();
+            Volatile.Write(ref _reconciling, 0);
+            await ReconcileAsync();
+        });
+    }
+
+    /// <summary>Deleted targets stop (their parked points are dropped, counted and logged); changed ones reconnect.</summary>
+    private async Task ReconcileAsync()
+    {
+        try
+        {
+            _anyTarget = _targets.All().Count > 0;
+            foreach (var ((resource, id), writer) in _writers)
+            {
+                if (_targets.Find(resource, id) is { } target)
+                {
+                    writer.Configure(target);
+                    continue;
+                }
+                if (!_writers.TryRemove((resource, id), out _)) continue;
+                writer.Dispose();
+                var dropped = await _park.ForgetAsync(resource, id, CancellationToken.None);
+                if (dropped <= 0) continue;
+                Interlocked.Add(ref Status.DroppedFromPark, dropped);
+                _log.LogWarning("Time series: {Resource} {Name} was deleted; its {Dropped} parked points are dropped",
+                    resource, writer.Target.Name, dropped);
+            }
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Time series: applying a target change failed");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _targets.Changed -= OnTargetsChanged;
+        _queue.Complete();
+        // Batches in flight are sent or parked before the writers go.
+        await Task.WhenAny(_completion, Task.Delay(_options.WriteTimeout + _options.Interval + TimeSpan.FromSeconds(5)));
+        foreach (var writer in _writers.Values) writer.Dispose();
+    }
+
+    /// <summary>One database: sends, or parks while it is down and replays with backoff until the park is empty.</summary>
+    private sealed class TargetWriter(TimeSeriesTarget target, TimeSeriesPipeline owner) : IDisposable
+    {
+        private readonly SemaphoreSlim _writes = new(owner._options.WritesPerTarget, owner._options.WritesPerTarget);
+        // Held to decide "send or park" and "park empty: up again", so no batch is left behind in the park.
+        private readonly SemaphoreSlim _mode = new(1, 1);
+        private readonly Lock _clientGate = new();
+        private ITimeSeriesClient _client = ITimeSeriesClient.For(target, owner._options.WriteTimeout);
+        private UniqueKillSwitch? _replay;
+        private volatile bool _down;
+        private volatile bool _disposed;
+
+        public TimeSeriesTarget Target { get; private set; } = target;
+        public bool Down => _down;
+
+        private TimeSeriesStatus Status => owner.Status;
+        private ILogger Log => owner._log;
+
+        public void Configure(TimeSeriesTarget current)
+        {
+            if (Equals(current, Target)) return;
+            lock (_clientGate)
+            {
+                if (Equals(current, Target)) return;
+                var previous = _client;
+                _client = ITimeSeriesClient.For(current, owner._options.WriteTimeout);
+                Target = current;
+                // A write still using the old client fails and parks its points: nothing is lost.
+                previous.Dispose();
+            }
+            // A fixed address or password: try the park now rather than at the end of the backoff.
+            if (_down) GoDown(restart: true);
+        }
+
+        public async Task WriteAsync(IReadOnlyList<MetricPoint> points)
+        {
+            await _writes.WaitAsync();
+            try
+            {
+                if (await ParkIfDownAsync(points)) return;
+                await _client.SendAsync(points, CancellationToken.None);
+                Interlocked.Add(ref Status.PointsSent, points.Count);
+            }
+            catch (TargetRejectedException e)
+            {
+                Interlocked.Add(ref Status.PointsRejected, points.Count);
+                Log.LogWarning("Time series: {Name} refused {Count} points, dropped: {Reason}", Target.Name, points.Count, e.Message);
+            }
+            catch (TargetUnavailableException e)
+            {
+                await _mode.WaitAsync();
+                try
+                {
+                    if (!_down) Log.LogWarning("Time series: {Name} is down, its points are parked: {Reason}", Target.Name, e.Message);
+                    await ParkAsync(points);
+                    StartReplay();
+                }
+                catch (Exception parkFailure)
+                {
+                    Lost(points.Count, parkFailure);
+                }
+                finally { _mode.Release(); }
+            }
+            catch (Exception e)
+            {
+                Lost(points.Count, e);
+            }
+            finally { _writes.Release(); }
+        }
+
+        /// <summary>Marks the target down and (re)starts its replay: parked points first, whatever comes next.</summary>
+        public void GoDown(bool restart = false)
+        {
+            _mode.Wait();
+            try
+            {
+                if (restart) StopReplay();
+                StartReplay();
+            }
+            finally { _mode.Release(); }
+        }
+
+        private async Task<bool> ParkIfDownAsync(IReadOnlyList<MetricPoint> points)
+        {
+            await _mode.WaitAsync();
+            try
+            {
+                if (!_down) return false;
+                await ParkAsync(points);
+                return true;
+            }
+            finally { _mode.Release(); }
+        }
+
+        private async Task ParkAsync(IReadOnlyList<MetricPoint> points)
+        {
+            var dropped = await owner._park.AddAsync(Target, points, CancellationToken.None);
+            Interlocked.Add(ref Status.PointsParked, points.Count);
+            if (dropped == 0) return;
+            var total = Interlocked.Add(ref Status.DroppedFromPark, dropped);
+            Log.LogWarning("Time series: the park of {Name} is full ({Limit} points): its {Dropped} oldest points were dropped ({Total} in all)",
+                Target.Name, owner._park.LimitPerTarget, dropped, total);
+        }
+
+        /// <summary>Under <see cref="_mode"/>.</summary>
+        private void StartReplay()
+        {
+            _down = true;
+            if (_replay is not null || _disposed) return;
+            var settings = RestartSettings.Create(owner._options.MinBackoff, owner._options.MaxBackoff, 0.2);
+            _replay = RestartSource.OnFailuresWithBackoff(() => Source.FromTask(ReplayAsync()), settings)
+                .ViaMaterialized(KillSwitches.Single<Done>(), Keep.Right)
+                .To(Sink.Ignore<Done>())
+                .Run(owner._materializer);
+        }
+
+        private void StopReplay()
+        {
+            _replay?.Shutdown();
+            _replay = null;
+        }
+
+        /// <summary>Oldest first, a chunk at a time; fails (and is restarted after a backoff) while the target is down.</summary>
+        private async Task<Done> ReplayAsync()
+        {
+            while (!_disposed)
+            {
+                var chunk = owner._park.Oldest(Target, owner._options.ReplayChunk);
+                if (chunk.Count == 0)
+                {
+                    await _mode.WaitAsync();
+                    try
+                    {
+                        if (owner._park.Count(Target) > 0) continue;
+                        _down = false;
+                        _replay = null;
+                        Log.LogInformation("Time series: {Name} is up, its parked points are all sent", Target.Name);
+                        return Done.Instance;
+                    }
+                    finally { _mode.Release(); }
+                }
+                try
+                {
+                    await _client.SendAsync(chunk.Select(p => p.Point).ToList(), CancellationToken.None);
+                    Interlocked.Add(ref Status.PointsReplayed, chunk.Count);
+                }
+                catch (TargetRejectedException e)
+                {
+                    Interlocked.Add(ref Status.PointsRejected, chunk.Count);
+                    Log.LogWarning("Time series: {Name} refused {Count} parked points, dropped: {Reason}", Target.Name, chunk.Count, e.Message);
+                }
+                catch (ObjectDisposedException e) when (!_disposed)
+                {
+                    // The client was replaced by a configuration change: try again with the new one.
+                    throw new TargetUnavailableException("reconfigured", e);
+                }
+                await owner._park.RemoveAsync(chunk, CancellationToken.None);
+            }
+            return Done.Instance;
+        }
+
+        private void Lost(int count, Exception e)
+        {
+            Interlocked.Add(ref Status.PointsLost, count);
+            Log.LogError(e, "Time series: {Count} points for {Name} could be neither sent nor parked", count, Target.Name);
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            lock (_clientGate) _client.Dispose();
+            _replay?.Shutdown();
+        }
+    }
+}
+
+/// <summary>Counters of the pipeline since start (served by <c>GET /cron_timeseries</c> and logged when they matter).</summary>
+public sealed class TimeSeriesStatus
+{
+    public long Offered;
+    public long DroppedAtIngress;
+    public long SkippedParts;
+    public long PointsSent;
+    public long PointsParked;
+    public long PointsReplayed;
+    public long PointsRejected;
+    public long DroppedFromPark;
+    public long PointsLost;
+
+    public JsonObject ToJson() => new()
+    {
+        ["check_results"] = Interlocked.Read(ref Offered),
+        ["check_results_dropped"] = Interlocked.Read(ref DroppedAtIngress),
+        ["perfdata_parts_skipped"] = Interlocked.Read(ref SkippedParts),
+        ["points_sent"] = Interlocked.Read(ref PointsSent),
+        ["points_parked"] = Interlocked.Read(ref PointsParked),
+        ["points_replayed"] = Interlocked.Read(ref PointsReplayed),
+        ["points_refused"] = Interlocked.Read(ref PointsRejected),
+        ["points_dropped_from_park"] = Interlocked.Read(ref DroppedFromPark),
+        ["points_lost"] = Interlocked.Read(ref PointsLost),
+    };
+}
