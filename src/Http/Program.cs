@@ -2,10 +2,12 @@ using Alignak.Http.Hosting;
 using Alignak.Http.Settings;
 
 var notes = new List<string>();
-BackendSettings settings;
+WebApplication app;
 try
 {
-    settings = SettingsLoader.Load(Environment.GetEnvironmentVariables(), notes);
+    var settings = SettingsLoader.Load(Environment.GetEnvironmentVariables(), notes);
+    // Building reads the files the settings name (Grafana's queries and tables): their errors are settings errors too.
+    app = BackendApp.Build(settings, notes, args);
 }
 catch (SettingsException e)
 {
@@ -13,6 +15,5 @@ catch (SettingsException e)
     return 2;
 }
 
-var app = BackendApp.Build(settings, notes, args);
 await app.RunAsync();
 return 0;

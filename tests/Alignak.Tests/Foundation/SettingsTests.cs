@@ -145,6 +145,18 @@ public sealed class SettingsTests : IDisposable
         Assert.Contains("PORT in", server.Output);
         Assert.Contains("PAGINATION_DEFAULT", server.Output);
         Assert.DoesNotContain("Now listening", server.Output);
+
+        // A file the settings name, read while the server is built, is checked the same way.
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder, "grafana")).FullName;
+        var queries = Path.Combine(elsewhere, "queries.json");
+        await File.WriteAllTextAsync(queries, "{ not json", TestContext.Current.CancellationToken);
+        await using var grafana = ServerProcess.Launch(new Dictionary<string, string>
+        {
+            ["ALIGNAK_BACKEND_GRAFANA_DATASOURCE_QUERIES"] = queries,
+        }, elsewhere);
+        Assert.Equal(2, await grafana.WaitExitAsync());
+        Assert.Contains("queries.json", grafana.Output);
+        Assert.DoesNotContain("Unhandled exception", grafana.Output);
     }
 
     [Fact]
