@@ -12,7 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 //   service-template edit propagated to the 1000 services made from it.
 // - live (mode=live): check-result ingestion, visibility, state filter, memory and recovery (LiveBench.cs).
 // - push (mode=push): live push delivery latency to many SignalR clients, server CPU and memory (PushBench.cs);
-//   options clients=1000 rate=2000 seconds=20 (SQLite); the server and the clients run as child processes.
+//   options clients=1000 rate=2000 seconds=20 light=0|1 (SQLite); the server and the clients run as child processes;
+//   light=1 clients speak the protocol on bare WebSockets and only scan frames (the server's cost, not the clients').
 // - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
 // Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf] [hosts=10000]
 //        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20] [rounds=10]
@@ -21,7 +22,8 @@ int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? in
 if (options.GetValueOrDefault("mode") == "push-clients")
 {
     // The clients' process of mode=push, started by it.
-    await PushBench.RunClientsAsync(new Uri(options["server"]), options["token"], Option("clients", 1000), options["shared"], Option("total", 0));
+    await PushBench.RunClientsAsync(new Uri(options["server"]), options["token"], Option("clients", 1000), options["shared"], Option("total", 0),
+        Option("light", 0) == 1);
     return;
 }
 var hosts = Option("hosts", 10_000);
@@ -38,7 +40,7 @@ var settings = new BackendSettings
 };
 if (options.GetValueOrDefault("mode") == "push")
 {
-    await PushBench.RunAsync(connection, Option("clients", 1000), Option("rate", 2000), Option("seconds", 20));
+    await PushBench.RunAsync(connection, Option("clients", 1000), Option("rate", 2000), Option("seconds", 20), Option("light", 0) == 1);
     Directory.Delete(folder, recursive: true);
     return;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.MemoryMappedFiles;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,7 +23,7 @@ public static partial class PushBench
     /// <summary>POSTs a second: the results of each 20 ms go in one request (40 at 2,000 a second).</summary>
     private const int RequestsPerSecond = 50;
 
-    public static async Task RunAsync(string database, int clients, int rate, int seconds)
+    public static async Task RunAsync(string database, int clients, int rate, int seconds, bool light)
     {
         await using var server = await Child.StartAsync(
             ["alignak-actors.dll"],
@@ -54,7 +55,7 @@ public static partial class PushBench
         {
             await using var clientsChild = await Child.StartAsync(
                 [Path.Combine(AppContext.BaseDirectory, "Alignak.Bench.dll"), "mode=push-clients", $"server={address}", $"token={token}",
-                 $"clients={clients}", $"shared={shared}", $"total={total}"],
+                 $"clients={clients}", $"shared={shared}", $"total={total}", $"light={(light ? 1 : 0)}"],
                 new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" },
                 ReadyLine());
             Console.WriteLine(clientsChild.Ready);
@@ -112,7 +113,11 @@ public static partial class PushBench
     }
 
     /// <summary>The clients' process: connects, subscribes, says READY, measures until told to stop (a line on stdin).</summary>
-    public static async Task RunClientsAsync(Uri server, string token, int clients, string shared, int total)
+    /// <param name="light">
+    /// Clients that speak the SignalR JSON protocol over a plain WebSocket and only scan each frame for what they
+    /// count (no JSON parsing): what 1,000 readers cost the server, without 1,000 full clients on the same 2 cores.
+    /// </param>
+    public static async Task RunClientsAsync(Uri server, string token, int clients, string shared, int total, bool light)
     {
         // Many connections' receive loops and handlers: no waiting for the pool to grow.
         ThreadPool.SetMinThreads(64, 64);
@@ -120,33 +125,30 @@ public static partial class PushBench
         using var replied = times.CreateViewAccessor();
         var latency = new Histogram();
         long received = 0, resyncs = 0;
-        var connections = new List<HubConnection>();
+        var connections = new List<IAsyncDisposable>();
         var connectWatch = Stopwatch.StartNew();
+        void Record(long now, int n)
+        {
+            var reply = replied.ReadInt64(8L * n);
+            latency.Add(reply == 0 || now < reply ? 0 : Stopwatch.GetElapsedTime(reply, now).TotalMilliseconds);
+        }
         await Parallel.ForEachAsync(Enumerable.Range(0, clients), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
         {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(server, "/hubs/live"), o =>
+            IAsyncDisposable connection = light
+                ? await LightClient.ConnectAsync(server, token, (now, count, resync, outputs) =>
                 {
-                    o.Transports = HttpTransportType.WebSockets;
-                    o.SkipNegotiation = true;
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                })
-                .Build();
-            connection.On<JsonElement>("live", batch =>
-            {
-                var now = Stopwatch.GetTimestamp();
-                foreach (var message in batch.EnumerateArray())
+                    Interlocked.Add(ref received, count);
+                    Interlocked.Add(ref resyncs, resync);
+                    foreach (var n in outputs) Record(now, n);
+                }, ct)
+                : await SignalRClientAsync(server, token, (now, message) =>
                 {
                     Interlocked.Increment(ref received);
                     var type = message.GetProperty("type").GetString();
                     if (type == "resync") Interlocked.Increment(ref resyncs);
-                    if (type != "state" || !message.GetProperty("fields").TryGetProperty("ls_output", out var output)) continue;
-                    var reply = replied.ReadInt64(8L * int.Parse(output.GetString().AsSpan(1)));
-                    latency.Add(reply == 0 || now < reply ? 0 : Stopwatch.GetElapsedTime(reply, now).TotalMilliseconds);
-                }
-            });
-            await connection.StartAsync(ct);
-            await connection.InvokeAsync<JsonElement>("Subscribe", new { scope = "all" }, ct);
+                    if (type == "state" && message.GetProperty("fields").TryGetProperty("ls_output", out var output))
+                        Record(now, int.Parse(output.GetString().AsSpan(1)));
+                }, ct);
             lock (connections) connections.Add(connection);
         });
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -170,6 +172,123 @@ public static partial class PushBench
             $"p99 {latency.Percentile(99):F1} ms, max {latency.Percentile(100):F1} ms; clients' process CPU " +
             $"{cpu.TotalSeconds / watch.Elapsed.TotalSeconds * 100:F0} % of one core");
         foreach (var connection in connections) await connection.DisposeAsync();
+    }
+
+    private static async Task<IAsyncDisposable> SignalRClientAsync(Uri server, string token, Action<long, JsonElement> onMessage,
+        CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hubs/live"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        connection.On<JsonElement>("live", batch =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var message in batch.EnumerateArray()) onMessage(now, message);
+        });
+        await connection.StartAsync(cancellationToken);
+        await connection.InvokeAsync<JsonElement>("Subscribe", new { scope = "all" }, cancellationToken);
+        return connection;
+    }
+
+    /// <summary>A SignalR JSON-protocol client on a bare WebSocket that counts messages and reads the bench's outputs.</summary>
+    private sealed class LightClient : IAsyncDisposable
+    {
+        private const byte RecordSeparator = 0x1e;
+        private static readonly byte[] MessageStart = "{\"v\":"u8.ToArray();
+        private static readonly byte[] Resync = "\"type\":\"resync\""u8.ToArray();
+        private static readonly byte[] Output = "\"ls_output\":\"b"u8.ToArray();
+
+        private readonly ClientWebSocket _socket = new();
+        private readonly CancellationTokenSource _stop = new();
+        private Task _reading = Task.CompletedTask;
+        private Task _pinging = Task.CompletedTask;
+
+        public static async Task<LightClient> ConnectAsync(Uri server, string token, Action<long, int, int, List<int>> onFrame,
+            CancellationToken cancellationToken)
+        {
+            var client = new LightClient();
+            var address = new UriBuilder(new Uri(server, "/hubs/live")) { Scheme = "ws", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
+            await client._socket.ConnectAsync(address, cancellationToken);
+            await client.SendAsync("""{"protocol":"json","version":1}""", cancellationToken);
+            await client.SendAsync("""{"type":1,"invocationId":"1","target":"Subscribe","arguments":[{"scope":"all"}]}""", cancellationToken);
+            client._reading = client.ReadAsync(onFrame);
+            // The server drops a client it has not heard from for 30 s.
+            client._pinging = client.PingAsync();
+            return client;
+        }
+
+        private Task SendAsync(string message, CancellationToken cancellationToken) =>
+            _socket.SendAsync(Encoding.UTF8.GetBytes(message + (char)RecordSeparator), WebSocketMessageType.Text, true, cancellationToken);
+
+        private async Task PingAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
+                    await SendAsync("""{"type":6}""", _stop.Token);
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested) { }
+        }
+
+        private async Task ReadAsync(Action<long, int, int, List<int>> onFrame)
+        {
+            var buffer = new byte[1 << 20];
+            var outputs = new List<int>();
+            try
+            {
+                while (true)
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult part;
+                    do
+                    {
+                        if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                        part = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
+                        length += part.Count;
+                    } while (!part.EndOfMessage);
+                    if (part.MessageType == WebSocketMessageType.Close) return;
+                    var now = Stopwatch.GetTimestamp();
+                    var frame = buffer.AsSpan(0, length);
+                    outputs.Clear();
+                    for (var at = frame.IndexOf(Output); at >= 0; at = Next(frame, at, Output))
+                    {
+                        var digits = frame[(at + Output.Length)..];
+                        outputs.Add(int.Parse(System.Text.Encoding.ASCII.GetString(digits[..digits.IndexOf((byte)'"')])));
+                    }
+                    onFrame(now, Count(frame, MessageStart), Count(frame, Resync), outputs);
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested || _socket.State != WebSocketState.Open) { }
+        }
+
+        private static int Next(ReadOnlySpan<byte> frame, int at, byte[] what)
+        {
+            var next = frame[(at + 1)..].IndexOf(what);
+            return next < 0 ? -1 : at + 1 + next;
+        }
+
+        private static int Count(ReadOnlySpan<byte> frame, byte[] what)
+        {
+            var count = 0;
+            for (var at = frame.IndexOf(what); at >= 0; at = Next(frame, at, what)) count++;
+            return count;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _socket.Abort();
+            await Task.WhenAll(_reading, _pinging);
+            _socket.Dispose();
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) =>
