@@ -15,6 +15,10 @@ public static class DocumentIds
 
     public static string NewId() => NewId(DateTimeOffset.UtcNow);
 
+    /// <summary>The ids in a list field (<c>_tree_parents</c>, <c>_all_children</c>, …); none when it is not a list.</summary>
+    public static IEnumerable<string> In(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonArray array ? array.Select(n => (string?)n).OfType<string>() : [];
+
     public static string NewId(DateTimeOffset now)
     {
         long seconds;

@@ -59,7 +59,7 @@ internal static class Hooks
         // One time-series database per Grafana in a realm (and its sub-realms), as the original checks.
         if (resource is not ("graphite" or "influxdb") || (string?)document["grafana"] is not { } grafana) return null;
         var realm = (string?)document["_realm"];
-        var parents = realm is null ? [] : Ids(context.Find("realm", realm)?["_tree_parents"]);
+        var parents = realm is null ? [] : DocumentIds.In(context.Find("realm", realm)?["_tree_parents"]);
         foreach (var kind in new[] { "graphite", "influxdb" })
             foreach (var id in context.IdsWhere(kind, "_realm", realm ?? ""))
                 if ((string?)context.Find(kind, id)?["grafana"] == grafana)
@@ -105,7 +105,7 @@ internal static class Hooks
         if (resource == "realm" && (string?)document["_parent"] is { } parentId)
         {
             EditList(context, "realm", parentId, "_children", list => Add(list, id));
-            foreach (var ancestor in Ids(document["_tree_parents"]))
+            foreach (var ancestor in DocumentIds.In(document["_tree_parents"]))
                 EditList(context, "realm", ancestor, "_all_children", list => Add(list, id));
         }
 
@@ -161,7 +161,7 @@ internal static class Hooks
         var parent = parentId is null ? null : context.Find(resource, parentId);
         if (parentId is not null && parent is null) return ($"Error: parent not found: {parentId}", null);
         var id = (string)stored["_id"]!;
-        if (parent is not null && (parentId == id || Ids(parent["_tree_parents"]).Contains(id)))
+        if (parent is not null && (parentId == id || DocumentIds.In(parent["_tree_parents"]).Contains(id)))
             return ($"Error: {resource} cannot be moved below itself", null);
         SetTreePosition(merged, parent);
         return (null, null);
@@ -184,14 +184,14 @@ internal static class Hooks
         if (resource != "realm") return;
 
         var moved = new List<string> { id };
-        moved.AddRange(Ids(merged["_all_children"]));
+        moved.AddRange(DocumentIds.In(merged["_all_children"]));
         if ((string?)stored["_parent"] is { } oldParent)
             EditList(context, "realm", oldParent, "_children", list => RemoveAll(list, [id]));
-        foreach (var ancestor in Ids(stored["_tree_parents"]))
+        foreach (var ancestor in DocumentIds.In(stored["_tree_parents"]))
             EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, moved));
         if ((string?)merged["_parent"] is { } newParent)
             EditList(context, "realm", newParent, "_children", list => Add(list, id));
-        foreach (var ancestor in Ids(merged["_tree_parents"]))
+        foreach (var ancestor in DocumentIds.In(merged["_tree_parents"]))
             EditList(context, "realm", ancestor, "_all_children", list => moved.ForEach(m => Add(list, m)));
     }
 
@@ -211,7 +211,7 @@ internal static class Hooks
 
     /// <summary>A status that refuses the deletion, or null.</summary>
     public static WriteStatus? RefuseDelete(string resource, JsonObject stored) =>
-        resource == "realm" && Ids(stored["_children"]).Count > 0 ? WriteStatus.Conflict : null;
+        resource == "realm" && DocumentIds.In(stored["_children"]).Any() ? WriteStatus.Conflict : null;
 
     public static void BeforeDelete(string resource, JsonObject stored, IWriteContext context)
     {
@@ -228,7 +228,7 @@ internal static class Hooks
         var id = (string)stored["_id"]!;
         if ((string?)stored["_parent"] is { } parentId)
             EditList(context, "realm", parentId, "_children", list => RemoveAll(list, [id]));
-        foreach (var ancestor in Ids(stored["_tree_parents"]))
+        foreach (var ancestor in DocumentIds.In(stored["_tree_parents"]))
             EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, [id]));
     }
 
@@ -269,7 +269,7 @@ internal static class Hooks
             return;
         }
         var parents = new JsonArray();
-        foreach (var ancestor in Ids(parent["_tree_parents"])) parents.Add(ancestor);
+        foreach (var ancestor in DocumentIds.In(parent["_tree_parents"])) parents.Add(ancestor);
         parents.Add((string)parent["_id"]!);
         document["_level"] = ((int?)parent["_level"] ?? 0) + 1;
         document["_tree_parents"] = parents;
@@ -293,9 +293,6 @@ internal static class Hooks
         change(list);
         context.Updated(document);
     }
-
-    private static List<string> Ids(JsonNode? node) =>
-        node is JsonArray array ? array.Select(n => (string?)n).OfType<string>().ToList() : [];
 
     private static void Add(JsonArray list, string id)
     {

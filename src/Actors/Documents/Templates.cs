@@ -82,7 +82,7 @@ internal static class Templates
         while (pending.TryPop(out var current))
         {
             if (!seen.Add((string)current["_id"]!)) continue;
-            foreach (var parent in Ids(current["_templates"]))
+            foreach (var parent in DocumentIds.In(current["_templates"]))
                 if (context.Find(resource, parent) is { } next) pending.Push(next);
         }
         return seen;
@@ -152,12 +152,12 @@ internal static class Templates
         {
             var item = context.Edit(resource, itemId);
             if (item is null) continue;
-            var inherited = Ids(item["_template_fields"]).ToHashSet();
+            var inherited = DocumentIds.In(item["_template_fields"]).ToHashSet();
             var changed = new List<string>();
             foreach (var field in fields.Where(f => inherited.Contains(f) && !cumulative.Contains(f)))
             {
                 JsonNode? value = null;
-                foreach (var parentId in Ids(item["_templates"]))
+                foreach (var parentId in DocumentIds.In(item["_templates"]))
                     if (context.Find(resource, parentId) is { } parent && parent.TryGetPropertyValue(field, out var candidate))
                         value = candidate; // the last template wins
                 item[field] = value?.DeepClone();
@@ -187,7 +187,7 @@ internal static class Templates
         if (resource == "host" && (bool?)document["_is_template"] != true && (bool?)document["_templates_with_services"] != false
             && document["_templates"] is JsonArray { Count: > 0 } list)
         {
-            foreach (var serviceTemplate in ServiceTemplates(Ids(list), context).Values)
+            foreach (var serviceTemplate in ServiceTemplates(DocumentIds.In(list), context).Values)
                 CreateDerivedService(serviceTemplate, document, context);
         }
 
@@ -204,13 +204,13 @@ internal static class Templates
     private static void RegenerateServices(JsonObject host, IWriteContext context)
     {
         var hostId = (string)host["_id"]!;
-        var wanted = ServiceTemplates(Ids(host["_templates"]), context);
+        var wanted = ServiceTemplates(DocumentIds.In(host["_templates"]), context);
         var wantedIds = wanted.Values.Select(t => (string)t["_id"]!).ToHashSet();
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var serviceId in context.IdsWhere("service", "host", hostId))
         {
             if (context.Find("service", serviceId) is not { } service || (bool?)service["_templates_from_host_template"] != true) continue;
-            var from = Ids(service["_templates"]).FirstOrDefault() ?? "";
+            var from = DocumentIds.In(service["_templates"]).FirstOrDefault() ?? "";
             if (wantedIds.Contains(from)) present.Add(from);
             else context.Remove("service", serviceId);
         }
@@ -226,7 +226,7 @@ internal static class Templates
         void Visit(string hostTemplateId)
         {
             if (!visited.Add(hostTemplateId) || context.Find("host", hostTemplateId) is not { } hostTemplate) return;
-            foreach (var parent in Ids(hostTemplate["_templates"])) Visit(parent);
+            foreach (var parent in DocumentIds.In(hostTemplate["_templates"])) Visit(parent);
             foreach (var id in context.IdsWhere("service", "host", hostTemplateId))
                 if (context.Find("service", id) is { } service && (bool?)service["_is_template"] == true)
                     byName[(string?)service["name"] ?? id] = service;
@@ -258,7 +258,4 @@ internal static class Templates
         foreach (var id in context.IdsContaining("service", "_templates", (string)stored["_id"]!))
             context.Remove("service", id);
     }
-
-    private static IEnumerable<string> Ids(JsonNode? node) =>
-        node is JsonArray array ? array.Select(n => (string?)n).OfType<string>() : [];
 }

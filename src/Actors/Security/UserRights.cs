@@ -53,7 +53,7 @@ public sealed class UserRights
             if (roles.Get(roleId) is not { } role || (string?)role["realm"] is not { } realmId || realms.Get(realmId) is not { } realm)
                 continue;
             var granted = new List<string> { realmId };
-            if ((bool?)role["sub_realm"] == true) granted.AddRange(Ids(realm["_all_children"]));
+            if ((bool?)role["sub_realm"] == true) granted.AddRange(DocumentIds.In(realm["_all_children"]));
             var resource = (string?)role["resource"] ?? "*";
             var crud = role["crud"] is JsonArray list ? list.Select(c => (string?)c).ToHashSet() : [];
             var targets = resource == "*" ? Schemas.All.Keys : [resource];
@@ -64,7 +64,7 @@ public sealed class UserRights
                 {
                     grants.Read.UnionWith(granted);
                     // Items of an ancestor realm that apply to sub-realms are visible too.
-                    grants.ReadParents.UnionWith(Ids(realm["_tree_parents"]));
+                    grants.ReadParents.UnionWith(DocumentIds.In(realm["_tree_parents"]));
                 }
                 if (crud.Contains("create")) grants.Create.UnionWith(granted);
                 if (crud.Contains("update")) grants.Update.UnionWith(granted);
@@ -124,7 +124,4 @@ public sealed class UserRights
     }
 
     private static bool Lists(JsonNode? node, string id) => node is JsonArray list && list.Any(n => (string?)n == id);
-
-    private static IEnumerable<string> Ids(JsonNode? node) =>
-        node is JsonArray array ? array.Select(n => (string?)n).OfType<string>() : [];
 }

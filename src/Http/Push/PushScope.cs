@@ -83,8 +83,7 @@ public sealed class PushScope
     {
         if (Kind is not (ScopeKind.Realm or ScopeKind.LiveSynthesis) || Id is null) return this;
         var realms = new HashSet<string>(StringComparer.Ordinal) { Id };
-        if (SubRealms && index.Collection("realm").Get(Id)?["_all_children"] is JsonArray children)
-            realms.UnionWith(children.Select(c => (string?)c).OfType<string>());
+        if (SubRealms) realms.UnionWith(DocumentIds.In(index.Collection("realm").Get(Id)?["_all_children"]));
         _realms = realms;
         return this;
     }

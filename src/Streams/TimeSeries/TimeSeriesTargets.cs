@@ -75,7 +75,7 @@ public sealed class TimeSeriesTargets
         var realms = _index.Collection("realm");
         if (realms.Get(realmId) is not { } realm) return [];
         var names = new List<string>();
-        foreach (var parent in Ids(realm["_tree_parents"]))
+        foreach (var parent in DocumentIds.In(realm["_tree_parents"]))
             if (realms.Get(parent) is { } ancestor) names.Add((string?)ancestor["name"] ?? "");
         names.Add((string?)realm["name"] ?? "");
         return names;
@@ -83,7 +83,7 @@ public sealed class TimeSeriesTargets
 
     private IReadOnlyList<TimeSeriesTarget> Build(string realmId)
     {
-        var ancestors = _index.Collection("realm").Get(realmId) is { } realm ? Ids(realm["_tree_parents"]).ToHashSet() : [];
+        var ancestors = _index.Collection("realm").Get(realmId) is { } realm ? DocumentIds.In(realm["_tree_parents"]).ToHashSet() : [];
         var targets = new List<TimeSeriesTarget>();
         foreach (var resource in Resources)
         {
@@ -108,7 +108,4 @@ public sealed class TimeSeriesTargets
         return new InfluxTarget(id, name, (string?)document["address"] ?? "", (int?)document["port"] ?? InfluxLineProtocol.DefaultPort,
             (string?)document["database"] ?? "alignak", (string?)document["login"] ?? "", (string?)document["password"] ?? "", statsd);
     }
-
-    private static IEnumerable<string> Ids(JsonNode? node) =>
-        node is JsonArray array ? array.Select(n => (string?)n).OfType<string>() : [];
 }
