@@ -135,7 +135,11 @@ public sealed class LivePublisher : BackgroundService
                 if (!connection.Viewer.EnsureFresh(_index, Volatile.Read(ref _rightsEpoch)))
                     throw new HubException("The session has ended (the user's token changed): log in again.");
                 var scope = PushScope.Parse(request, _index, connection.Viewer.MayRead);
-                subscription = new Subscription(Guid.NewGuid().ToString("N"), connection.Viewer, scope, _replay, _pushLog.Head);
+                subscription = new Subscription(Guid.NewGuid().ToString("N"), connection.Viewer, scope, _replay, _pushLog.Head)
+                {
+                    // The scope was just computed for this epoch.
+                    Epoch = Volatile.Read(ref _rightsEpoch),
+                };
                 // Asked to resume what no longer exists (expired, or another server process): start over.
                 if (request.Resume is not null) subscription.Pending.Enqueue(new Entry(subscription, PushMessage.Resync("unknown subscription")));
                 subscription.Connection = connection;
@@ -191,6 +195,7 @@ public sealed class LivePublisher : BackgroundService
         var housekeeping = HousekeepingAsync(stoppingToken);
         try
         {
+            var wokenAt = (Head: _pushLog.Head, Epoch: Volatile.Read(ref _rightsEpoch));
             while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (_inbox.Reader.TryRead(out var item))
@@ -210,6 +215,11 @@ public sealed class LivePublisher : BackgroundService
                         _log.LogError(error, "Live push: a change could not be turned into messages");
                     }
                 }
+                // Most changes make no message (an entity's sync that changed nothing, users' documents): then only a
+                // change of rights needs the senders (a user logged out is disconnected at once).
+                var now = (Head: _pushLog.Head, Epoch: Volatile.Read(ref _rightsEpoch));
+                if (now == wokenAt) continue;
+                wokenAt = now;
                 foreach (var connection in _awakeList) connection.Wake();
             }
         }
