@@ -26,7 +26,7 @@ public sealed class WritePlanner(DocumentIndex index)
     public WriteResult Plan(IResourceCommand command) => command switch
     {
         CreateDocuments c => new Batch(index, c.Resource, c.CallerId).Create(c),
-        PatchDocument p => new Batch(index, p.Resource, null).Patch(p),
+        PatchDocument p => new Batch(index, p.Resource, p.CallerId).Patch(p),
         ReplaceDocument r => new Batch(index, r.Resource, r.CallerId).Replace(r),
         DeleteDocument d => new Batch(index, d.Resource, d.CallerId).Delete(d),
         DeleteAllDocuments a => new Batch(index, a.Resource, a.CallerId).DeleteAll(a),
@@ -37,6 +37,14 @@ public sealed class WritePlanner(DocumentIndex index)
     private sealed class Batch(DocumentIndex index, string resource, string? callerId) : IRelationLookup, IWriteContext
     {
         public string? CallerId => callerId;
+
+        // The caller's rights, checked on what the write would store; none for server-side writes and super-admins.
+        private readonly UserRights? _rights = callerId is not null && index.Collection("user").Get(callerId) is { } caller
+            && UserRights.For(caller, index) is { SuperAdmin: false } rights ? rights : null;
+
+        /// <summary>The caller's refusal of a document of the written resource as this write leaves it; null when allowed.</summary>
+        private WriteResult? Refused(JsonObject? stored, JsonObject written) =>
+            _rights?.RefuseWrite(resource, stored, written) is { } refusal ? WriteResult.Fail(refusal) : null;
 
         private readonly ResourceSchema _schema = Schemas.Find(resource)
             ?? throw new ArgumentException($"unknown resource '{resource}'", nameof(resource));
@@ -160,6 +168,8 @@ public sealed class WritePlanner(DocumentIndex index)
 
             foreach (var document in inserted)
                 Hooks.AfterInsert(resource, document, this);
+            foreach (var document in inserted)
+                if (Refused(null, Current(resource, (string)document["_id"]!)!) is { } refused) return refused;
             // Hooks may have changed an inserted document after its ETag was taken.
             var finalOutcomes = inserted.Select(d => Outcome(Current(resource, (string)d["_id"]!)!)).ToList();
             return new WriteResult(WriteStatus.Created, finalOutcomes, Changes(), Batch: batch);
@@ -219,6 +229,7 @@ public sealed class WritePlanner(DocumentIndex index)
             }
             Stage(resource, command.Id, merged);
             Hooks.AfterPatch(resource, stored, merged, changes, this);
+            if (Refused(stored, Current(resource, command.Id)!) is { } refused) return refused;
             return new WriteResult(WriteStatus.Updated, [Outcome(Current(resource, command.Id)!)], Changes());
         }
 
@@ -273,6 +284,7 @@ public sealed class WritePlanner(DocumentIndex index)
             document["_updated"] = Now;
             document["_etag"] = ETags.Compute(document);
             Stage(resource, command.Id, document);
+            if (Refused(stored, document) is { } refused) return refused;
             return new WriteResult(stored is null ? WriteStatus.Created : WriteStatus.Updated, [Outcome(document)], Changes());
         }
 

@@ -19,8 +19,9 @@ public enum PatchMode
     Raw,
 }
 
-public sealed record PatchDocument(string Resource, string Id, string Json, string? IfMatch, PatchMode Mode = PatchMode.Client)
-    : IResourceCommand;
+/// <summary>A PATCH; <paramref name="CallerId"/> is the user whose rights the result must respect (null: a server-side change).</summary>
+public sealed record PatchDocument(string Resource, string Id, string Json, string? IfMatch, PatchMode Mode = PatchMode.Client,
+    string? CallerId = null) : IResourceCommand;
 
 /// <summary>PUT: the whole document replaced; an unknown id creates it (Eve's upsert).</summary>
 public sealed record ReplaceDocument(string Resource, string Id, string Json, string? IfMatch, string? CallerId) : IResourceCommand;
@@ -47,6 +48,10 @@ public enum WriteStatus
     PreconditionFailed,
     /// <summary>412 with a plain-text body: a hook refused the change (the original's abort texts).</summary>
     Refused,
+    /// <summary>401: the caller holds no right for this write where it would put the item.</summary>
+    Unauthorized,
+    /// <summary>403: a write that only a super-admin (or the user itself) may make.</summary>
+    Forbidden,
     /// <summary>409: e.g. a realm that still has children.</summary>
     Conflict,
     /// <summary>503: the database did not take the write; nothing was changed.</summary>
@@ -67,4 +72,7 @@ public sealed record WriteResult(
     bool Batch = false)
 {
     public static WriteResult Fail(WriteStatus status, string? message = null) => new(status, [], [], message);
+
+    public static WriteResult Fail(Security.WriteRefusal refusal) =>
+        Fail(refusal.IsForbidden ? WriteStatus.Forbidden : WriteStatus.Unauthorized, refusal.Message);
 }

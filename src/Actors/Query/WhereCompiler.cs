@@ -21,6 +21,9 @@ internal sealed class WhereCompiler
 
     public List<(string Field, JsonNode? Value)> Equalities { get; } = [];
 
+    /// <summary>Every field path the query reads, at any depth (inside <c>$elemMatch</c>, relative to its array).</summary>
+    public HashSet<string> Fields { get; } = new(StringComparer.Ordinal);
+
     public Matcher CompileRoot(JsonElement query)
     {
         Sanitize(query);
@@ -135,6 +138,8 @@ internal sealed class WhereCompiler
         {
             throw new QueryException($"Invalid field name in query: '{path}'");
         }
+
+        Fields.Add(path);
 
         if (IsOperatorObject(value))
         {

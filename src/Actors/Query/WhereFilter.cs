@@ -18,15 +18,20 @@ public sealed class WhereFilter
 {
     private readonly Matcher _root;
 
-    private WhereFilter(Matcher root, IReadOnlyList<(string Field, JsonNode? Value)> equalities, bool equalitiesOnly = false)
+    private WhereFilter(Matcher root, IReadOnlyList<(string Field, JsonNode? Value)> equalities, IReadOnlySet<string> fields,
+        bool equalitiesOnly = false)
     {
         _root = root;
+        Fields = fields;
         TopLevelEqualities = equalities;
         EqualitiesOnly = equalitiesOnly;
     }
 
     /// <summary>The filter matching every document.</summary>
-    public static WhereFilter All { get; } = new(ConstMatcher.True, []);
+    public static WhereFilter All { get; } = new(ConstMatcher.True, [], new HashSet<string>());
+
+    /// <summary>Every field path the filter reads (what a rights check must see: a filter is a way to read a field).</summary>
+    public IReadOnlySet<string> Fields { get; }
 
     /// <summary>True when the filter matches every document (no constraint).</summary>
     public bool MatchesAll => _root is ConstMatcher { Value: true };
@@ -109,7 +114,7 @@ public sealed class WhereFilter
             var flat = root.EnumerateObject().All(p => !p.Name.StartsWith('$') && !p.Name.Contains('.')
                 && p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False);
             var count = root.EnumerateObject().Count();
-            return new WhereFilter(matcher, equalities, flat && count > 0 && equalities.Length == count);
+            return new WhereFilter(matcher, equalities, compiler.Fields, flat && count > 0 && equalities.Length == count);
         }
         catch (InvalidOperationException e)
         {
@@ -134,6 +139,7 @@ public sealed class WhereFilter
             return other;
         }
 
-        return new WhereFilter(new AndMatcher([_root, other._root]), [.. TopLevelEqualities, .. other.TopLevelEqualities]);
+        return new WhereFilter(new AndMatcher([_root, other._root]), [.. TopLevelEqualities, .. other.TopLevelEqualities],
+            new HashSet<string>(Fields.Concat(other.Fields), StringComparer.Ordinal));
     }
 }

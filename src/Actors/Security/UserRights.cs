@@ -8,16 +8,27 @@ namespace Alignak.Actors.Security;
 /// What one user may do, per resource and realm, from its <c>userrestrictrole</c> rows (the original's
 /// rights system): realms granted with each crud right, sub-realms included where the row says so,
 /// and the <c>custom</c> right through the items' <c>_users_read/_users_update/_users_delete</c>.
-/// Super-admins bypass it; the <c>user</c> resource is never realm-restricted. One reusable piece for
-/// every route (and the live push).
+/// Super-admins bypass it. Unlike the original, users and actions are under the same rights as the
+/// rest (a user always reads and edits its own document), writes are checked against the realm they
+/// put an item in, rights-granting fields are the super-admins' alone, and secrets are never shown to
+/// another user. One reusable piece for every route (and the live push).
 /// </summary>
 public sealed class UserRights
 {
     private static readonly Func<JsonObject, bool> Nothing = _ => false;
 
-    private readonly Dictionary<string, Grants> _grants = new(StringComparer.Ordinal);
-    private readonly string _userId;
+    /// <summary>Fields of a user that grant rights: only a super-admin changes them.</summary>
+    public static readonly IReadOnlyList<string> RightsFields =
+        ["back_role_super_admin", "is_admin", "can_submit_commands", "can_update_livestate", "_realm", "_sub_realm"];
 
+    /// <summary>Fields of a user that are its credentials: never shown to another user, the hash to nobody.</summary>
+    public static readonly IReadOnlyList<string> SecretFields = ["token", "password"];
+
+    private readonly Dictionary<string, Grants> _grants = new(StringComparer.Ordinal);
+    private readonly DocumentIndex _index;
+    private readonly string? _ownRealm;
+
+    public string UserId { get; }
     public bool SuperAdmin { get; }
     public bool CanSubmitCommands { get; }
 
@@ -31,24 +42,25 @@ public sealed class UserRights
         public readonly HashSet<string> Custom = new(StringComparer.Ordinal);
     }
 
-    private UserRights(string userId, bool superAdmin, bool canSubmitCommands)
+    private UserRights(JsonObject user, DocumentIndex index)
     {
-        _userId = userId;
-        SuperAdmin = superAdmin;
-        CanSubmitCommands = canSubmitCommands;
+        _index = index;
+        UserId = (string)user["_id"]!;
+        _ownRealm = (string?)user["_realm"];
+        SuperAdmin = (bool?)user["back_role_super_admin"] == true;
+        CanSubmitCommands = (bool?)user["can_submit_commands"] == true;
     }
 
     public static bool IsAction(string resource) => resource is "actionacknowledge" or "actiondowntime" or "actionforcecheck";
 
     public static UserRights For(JsonObject user, DocumentIndex index)
     {
-        var userId = (string)user["_id"]!;
-        var rights = new UserRights(userId, (bool?)user["back_role_super_admin"] == true, (bool?)user["can_submit_commands"] == true);
+        var rights = new UserRights(user, index);
         if (rights.SuperAdmin) return rights;
 
         var realms = index.Collection("realm");
         var roles = index.Collection("userrestrictrole");
-        foreach (var roleId in roles.IdsWhere("user", userId))
+        foreach (var roleId in roles.IdsWhere("user", rights.UserId))
         {
             if (roles.Get(roleId) is not { } role || (string?)role["realm"] is not { } realmId || realms.Get(realmId) is not { } realm)
                 continue;
@@ -76,12 +88,21 @@ public sealed class UserRights
         return rights;
     }
 
-    private static bool Exempt(string resource) => resource == "user";
+    private bool IsSelf(JsonObject document) => (string?)document["_id"] == UserId;
+
+    // ---- reads ---------------------------------------------------------------------------------
 
     /// <summary>Which documents of <paramref name="resource"/> the user may read; null means all of them.</summary>
     public Func<JsonObject, bool>? ReadFilter(string resource)
     {
-        if (SuperAdmin || Exempt(resource)) return null;
+        if (SuperAdmin) return null;
+        var inRealms = RealmReadFilter(resource);
+        if (resource == "user") return user => IsSelf(user) || inRealms(user);
+        return inRealms;
+    }
+
+    private Func<JsonObject, bool> RealmReadFilter(string resource)
+    {
         if (!_grants.TryGetValue(resource, out var g) || (g.Read.Count == 0 && g.Custom.Count == 0)) return Nothing;
         if (resource == "realm") return realm => g.Read.Contains((string?)realm["_id"] ?? "");
         return document =>
@@ -89,39 +110,166 @@ public sealed class UserRights
             var realm = (string?)document["_realm"] ?? "";
             return g.Read.Contains(realm)
                 || ((bool?)document["_sub_realm"] == true && g.ReadParents.Contains(realm))
-                || (g.Custom.Contains(realm) && Lists(document["_users_read"], _userId));
+                || (g.Custom.Contains(realm) && Lists(document["_users_read"], UserId));
         };
     }
 
+    /// <summary>
+    /// A stored document as this user may see it, or null when it may not read it: what an embedded
+    /// relation or any other response shows of another resource's document.
+    /// </summary>
+    public JsonObject? Reveal(string resource, JsonObject document)
+    {
+        if (ReadFilter(resource) is { } readable && !readable(document)) return null;
+        return WithoutSecrets(resource, document);
+    }
+
+    /// <summary>The document without what this user may not see of it (a user's credentials); the same instance when nothing is hidden.</summary>
+    public JsonObject WithoutSecrets(string resource, JsonObject document)
+    {
+        if (resource != "user" || !HidesSecretsOf(document)) return document;
+        var shown = document.DeepClone().AsObject();
+        shown.Remove("password");
+        if (!SuperAdmin && !IsSelf(document)) shown.Remove("token");
+        return shown;
+    }
+
+    private bool HidesSecretsOf(JsonObject user) =>
+        user.ContainsKey("password") || (!SuperAdmin && !IsSelf(user) && user.ContainsKey("token"));
+
+    /// <summary>
+    /// Whether a query on <paramref name="resource"/> that reads these fields (filter or sort) must be kept to
+    /// the user's own document: nobody but a super-admin may search users by their credentials.
+    /// </summary>
+    public bool SearchesSecrets(string resource, IEnumerable<string> fields) =>
+        resource == "user" && !SuperAdmin
+        && fields.Any(f => SecretFields.Any(s => f == s || f.StartsWith(s + ".", StringComparison.Ordinal)));
+
+    // ---- writes --------------------------------------------------------------------------------
+
     /// <summary>Whether the user may create documents of <paramref name="resource"/> in some realm.</summary>
     public bool MayCreate(string resource) =>
-        SuperAdmin || Exempt(resource) || IsAction(resource) || (_grants.TryGetValue(resource, out var g) && g.Create.Count > 0);
+        SuperAdmin || IsAction(resource) || (_grants.TryGetValue(resource, out var g) && g.Create.Count > 0);
 
+    /// <summary>Whether the user may change some document of <paramref name="resource"/> (its own user document always).</summary>
     public bool MayUpdate(string resource) =>
-        SuperAdmin || Exempt(resource) || IsAction(resource) || (_grants.TryGetValue(resource, out var g) && (g.Update.Count > 0 || g.Custom.Count > 0));
+        SuperAdmin || IsAction(resource) || resource == "user"
+        || (_grants.TryGetValue(resource, out var g) && (g.Update.Count > 0 || g.Custom.Count > 0));
 
     public bool MayDelete(string resource) =>
-        SuperAdmin || Exempt(resource) || (_grants.TryGetValue(resource, out var g) && (g.Delete.Count > 0 || g.Custom.Count > 0));
+        SuperAdmin || (_grants.TryGetValue(resource, out var g) && (g.Delete.Count > 0 || g.Custom.Count > 0));
 
     /// <summary>Which documents the user may change; null means all of them.</summary>
-    public Func<JsonObject, bool>? UpdateFilter(string resource) =>
-        WriteFilter(resource, g => g.Update, "_users_update", exemptActions: true);
-
-    public Func<JsonObject, bool>? DeleteFilter(string resource) =>
-        WriteFilter(resource, g => g.Delete, "_users_delete", exemptActions: false);
-
-    private Func<JsonObject, bool>? WriteFilter(string resource, Func<Grants, HashSet<string>> realms, string customField, bool exemptActions)
+    public Func<JsonObject, bool>? UpdateFilter(string resource)
     {
-        if (SuperAdmin || Exempt(resource) || (exemptActions && IsAction(resource))) return null;
+        if (SuperAdmin) return null;
+        if (IsAction(resource)) return ActionFilter();
+        var inRealms = RealmWriteFilter(resource, g => g.Update, "_users_update");
+        if (resource == "user") return user => IsSelf(user) || inRealms(user);
+        return inRealms;
+    }
+
+    public Func<JsonObject, bool>? DeleteFilter(string resource)
+    {
+        if (SuperAdmin) return null;
+        var inRealms = RealmWriteFilter(resource, g => g.Delete, "_users_delete");
+        if (!IsAction(resource)) return inRealms;
+        // The original's delete grant on the action's realm, and a command on a host the user reads.
+        var command = ActionFilter();
+        return action => inRealms(action) && command(action);
+    }
+
+    /// <summary>Actions are commands on a host: they need <c>can_submit_commands</c> and the right to read the host.</summary>
+    private Func<JsonObject, bool> ActionFilter()
+    {
+        if (!CanSubmitCommands) return Nothing;
+        var hostReadable = RealmReadFilter("host");
+        var hosts = _index.Collection("host");
+        return action => (string?)(action["host"] as JsonValue) is { } hostId && hosts.Get(hostId) is { } host && hostReadable(host);
+    }
+
+    private Func<JsonObject, bool> RealmWriteFilter(string resource, Func<Grants, HashSet<string>> realms, string customField)
+    {
         if (!_grants.TryGetValue(resource, out var g)) return Nothing;
         var allowed = realms(g);
         var idField = resource == "realm" ? "_id" : "_realm";
         return document =>
         {
             var realm = (string?)document[idField] ?? "";
-            return allowed.Contains(realm) || (g.Custom.Contains(realm) && Lists(document[customField], _userId));
+            return allowed.Contains(realm) || (g.Custom.Contains(realm) && Lists(document[customField], UserId));
         };
     }
 
+    /// <summary>
+    /// Why this user may not store <paramref name="written"/> (a new document when <paramref name="stored"/> is
+    /// null), as the write would leave it after templates and hooks; null when it may. The document's realm must
+    /// be one where the user holds the right (a realm's own realm is its parent), actions must be on a host the
+    /// user reads, and rights (a user's rights fields, <c>userrestrictrole</c>) and other users' credentials are
+    /// the super-admins' alone.
+    /// </summary>
+    public WriteRefusal? RefuseWrite(string resource, JsonObject? stored, JsonObject written)
+    {
+        if (SuperAdmin) return null;
+        var verb = stored is null ? "POST" : "PATCH";
+        if (resource == "userrestrictrole")
+            return WriteRefusal.Forbidden("Only a super-administrator may change users' rights");
+        if (IsAction(resource))
+            return ActionFilter()(written) ? null : WriteRefusal.Unauthorized(verb);
+
+        if (resource == "user" && RefuseUserWrite(stored, written) is { } userRefusal) return userRefusal;
+
+        var schema = Schemas.Find(resource);
+        var realmField = resource == "realm" ? "_parent" : schema?.Fields.ContainsKey("_realm") == true ? "_realm" : null;
+        if (realmField is null || !_grants.TryGetValue(resource, out var g)) return realmField is null ? null : WriteRefusal.Unauthorized(verb);
+        var target = (string?)(written[realmField] as JsonValue);
+        if (stored is not null)
+        {
+            // The edge checked the document where it is; only a move needs the right where it goes.
+            if (target == (string?)(stored[realmField] as JsonValue)) return null;
+            return target is not null && g.Update.Contains(target) ? null : WriteRefusal.Unauthorized(verb);
+        }
+        // An item posted without a realm is the caller's own realm's business, as the original's default realm.
+        target ??= _ownRealm;
+        return target is not null && g.Create.Contains(target) ? null : WriteRefusal.Unauthorized(verb);
+    }
+
+    private WriteRefusal? RefuseUserWrite(JsonObject? stored, JsonObject written)
+    {
+        var schema = Schemas.Find("user")!;
+        foreach (var field in RightsFields)
+        {
+            // A new user goes in a realm where the caller may create users (checked as any item's realm); its
+            // default role reads that realm, and its sub-realms only if the caller may create users in each of them.
+            if (stored is null && field == "_realm") continue;
+            if (stored is null && field == "_sub_realm")
+            {
+                if ((bool?)written[field] == true && !MayCreateUsersBelow((string?)written["_realm"] ?? _ownRealm))
+                    return WriteRefusal.Forbidden("Not allowed to give a user the sub-realms of its realm");
+                continue;
+            }
+            var before = stored is null ? schema.Fields.GetValueOrDefault(field)?.Default : stored[field];
+            if (!JsonNode.DeepEquals(before, written[field]))
+                return WriteRefusal.Forbidden($"Only a super-administrator may change the field '{field}' of a user");
+        }
+        if (stored is not null && !IsSelf(stored))
+            foreach (var field in SecretFields)
+                if (!JsonNode.DeepEquals(stored[field], written[field]))
+                    return WriteRefusal.Forbidden($"Only a super-administrator or the user itself may change the field '{field}' of a user");
+        return null;
+    }
+
+    private bool MayCreateUsersBelow(string? realmId) =>
+        realmId is not null && _grants.TryGetValue("user", out var g)
+        && _index.Collection("realm").Get(realmId) is { } realm
+        && DocumentIds.In(realm["_all_children"]).All(g.Create.Contains);
+
     private static bool Lists(JsonNode? node, string id) => node is JsonArray list && list.Any(n => (string?)n == id);
+}
+
+/// <summary>A write the caller's rights refuse: 401 as the original's missing grant, or 403 for what no grant allows.</summary>
+public sealed record WriteRefusal(bool IsForbidden, string Message)
+{
+    public static WriteRefusal Unauthorized(string verb) => new(false, $"Not allowed to {verb} on this endpoint / resource.");
+
+    public static WriteRefusal Forbidden(string message) => new(true, message);
 }

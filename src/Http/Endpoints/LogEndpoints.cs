@@ -72,27 +72,35 @@ public static class LogEndpoints
 
         long total;
         var items = new List<JsonObject>();
-        if (complete && visible is null && sqlOrder)
+        try
         {
-            // All of it in SQL: one count, one page.
-            total = await store.CountAsync(resource, sql, cancellationToken);
-            await foreach (var json in store.ReadAsync(resource, sql, skip, maxResults, cancellationToken))
-                items.Add(JsonNode.Parse(json)!.AsObject());
-        }
-        else
-        {
-            // SQL narrows; the rest of the filter and the rights are applied row by row as they stream.
-            var matches = new List<JsonObject>();
-            total = 0;
-            await foreach (var json in store.ReadAsync(resource, sql, 0, null, cancellationToken))
+            if (complete && visible is null && sqlOrder)
             {
-                var document = JsonNode.Parse(json)!.AsObject();
-                if (!filter.Matches(document) || visible?.Invoke(document) == false) continue;
-                if (!sqlOrder) matches.Add(document);
-                else if (total >= skip && items.Count < maxResults) items.Add(document);
-                total++;
+                // All of it in SQL: one count, one page.
+                total = await store.CountAsync(resource, sql, cancellationToken);
+                await foreach (var json in store.ReadAsync(resource, sql, skip, maxResults, cancellationToken))
+                    items.Add(JsonNode.Parse(json)!.AsObject());
             }
-            if (!sqlOrder) items = sort!.Sort(matches).Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList();
+            else
+            {
+                // SQL narrows; the rest of the filter and the rights are applied row by row as they stream.
+                var matches = new List<JsonObject>();
+                total = 0;
+                await foreach (var json in store.ReadAsync(resource, sql, 0, null, cancellationToken))
+                {
+                    var document = JsonNode.Parse(json)!.AsObject();
+                    if (!filter.Matches(document) || visible?.Invoke(document) == false) continue;
+                    if (!sqlOrder) matches.Add(document);
+                    else if (total >= skip && items.Count < maxResults) items.Add(document);
+                    total++;
+                }
+                if (!sqlOrder) items = sort!.Sort(matches).Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList();
+            }
+        }
+        catch (QueryException e)
+        {
+            // A $regex that runs past its time limit on some row.
+            return EveResults.Error(StatusCodes.Status400BadRequest, e.Message);
         }
 
         return EveResults.Json(StatusCodes.Status200OK, writer =>
@@ -100,7 +108,7 @@ public static class LogEndpoints
             writer.WriteStartObject();
             writer.WriteStartArray("_items");
             foreach (var document in items)
-                EveResults.WriteDocument(writer, ResourceEndpoints.Shape(document, projection, embedding, index),
+                EveResults.WriteDocument(writer, ResourceEndpoints.Shape(resource, document, projection, embedding, index, http.Rights()),
                     w => ResourceEndpoints.WriteItemLinks(w, schema, document));
             writer.WriteEndArray();
             ResourceEndpoints.WritePageEnd(writer, resource, request, settings, maxResults, page, total);
@@ -165,7 +173,7 @@ public static class LogEndpoints
         catch (QueryException e) { return EveResults.Error(StatusCodes.Status400BadRequest, e.Message); }
         var etag = (string?)document["_etag"];
         return EveResults.Json(StatusCodes.Status200OK,
-            writer => EveResults.WriteDocument(writer, ResourceEndpoints.Shape(document, projection, embedding, index), w =>
+            writer => EveResults.WriteDocument(writer, ResourceEndpoints.Shape(resource, document, projection, embedding, index, http.Rights()), w =>
             {
                 w.WriteStartObject("_links");
                 EveResults.WriteLink(w, "parent", "home", "/");
@@ -182,8 +190,10 @@ public static class LogEndpoints
         if (ResourceEndpoints.Refusal(resource, http, "POST", http.Rights().MayCreate(resource)) is { } refused) return refused;
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
+        var rights = http.Rights();
         var result = await writer.CreateAsync(resource, body!, cancellationToken,
-            resource == "logcheckresult" ? live.AfterLogCheckResultsAsync : null);
+            resource == "logcheckresult" ? live.AfterLogCheckResultsAsync : null,
+            (stored, written) => rights.RefuseWrite(resource, stored, written));
         return WriteResponses.ForCreate(resource, result);
     }
 
@@ -195,7 +205,8 @@ public static class LogEndpoints
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (body is not JsonObject changes) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
-        var result = await writer.PatchAsync(resource, id, changes, ResourceEndpoints.IfMatch(http.Request), rights.UpdateFilter(resource), cancellationToken);
+        var result = await writer.PatchAsync(resource, id, changes, ResourceEndpoints.IfMatch(http.Request), rights.UpdateFilter(resource),
+            cancellationToken, (stored, written) => rights.RefuseWrite(resource, stored, written));
         return WriteResponses.ForUpdate(resource, result);
     }
 

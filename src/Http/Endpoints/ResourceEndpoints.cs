@@ -101,14 +101,33 @@ public static class ResourceEndpoints
         var (maxResults, page) = Paging.Resolve(request.Query["max_results"], request.Query["page"],
             settings.PaginationDefault, settings.PaginationLimit);
 
-        var visible = Restriction(schema, http, http.Rights().ReadFilter(resource));
-        var (total, items, stored) = index.Collection(resource).Read(view =>
+        var rights = http.Rights();
+        var visible = Restriction(schema, http, rights.ReadFilter(resource));
+        // Searching or sorting users by their credentials finds only the caller itself.
+        if (rights.SearchesSecrets(resource, filter.Fields.Concat(sort?.Fields.Select(f => f.Field) ?? [])))
         {
-            var (count, pageItems) = Page(view, filter, visible, sort, maxResults, page);
-            // The stored bytes are taken under the same lock, so they are the version that matched.
-            return (count, pageItems, pageItems.Select(d => view.Utf8((string)d["_id"]!)!).ToList());
-        });
-        var asStored = projection is null && embedding is null && !request.Query.ContainsKey("pretty");
+            var readable = visible;
+            visible = d => (string?)d["_id"] == rights.UserId && (readable is null || readable(d));
+        }
+        int total;
+        List<JsonObject> items;
+        List<byte[]> stored;
+        try
+        {
+            (total, items, stored) = index.Collection(resource).Read(view =>
+            {
+                var (count, pageItems) = Page(view, filter, visible, sort, maxResults, page);
+                // The stored bytes are taken under the same lock, so they are the version that matched.
+                return (count, pageItems, pageItems.Select(d => view.Utf8((string)d["_id"]!)!).ToList());
+            });
+        }
+        catch (QueryException e)
+        {
+            // A $regex that runs past its time limit on some document.
+            return EveResults.Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        // Users are shaped one by one: what the caller may see of each differs.
+        var asStored = projection is null && embedding is null && resource != "user" && !request.Query.ContainsKey("pretty");
 
         var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
             .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -120,7 +139,7 @@ public static class ResourceEndpoints
             {
                 var document = items[i];
                 if (asStored) EveResults.WriteStoredDocument(writer, stored[i], w => WriteItemLinks(w, schema, document));
-                else EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w => WriteItemLinks(w, schema, document));
+                else EveResults.WriteDocument(writer, Shape(resource, document, projection, embedding, index, http.Rights()), w => WriteItemLinks(w, schema, document));
             }
             writer.WriteEndArray();
             WritePageEnd(writer, resource, request, settings, maxResults, page, total);
@@ -224,10 +243,12 @@ public static class ResourceEndpoints
         return best.Select(id => snapshot.Get(id)).OfType<JsonObject>();
     }
 
-    /// <summary>What the client asked to see of a stored document: embedded relations, then the projection.</summary>
-    internal static JsonObject Shape(JsonObject document, Projection? projection, Embedding? embedding, DocumentIndex index)
+    /// <summary>What the client asked to see of a stored document it may read: embedded relations, then the projection, never another's secrets.</summary>
+    internal static JsonObject Shape(string resource, JsonObject document, Projection? projection, Embedding? embedding,
+        DocumentIndex index, UserRights rights)
     {
-        var shaped = embedding?.Apply(document, index) ?? document;
+        var shaped = embedding?.Apply(document, index, rights) ?? document;
+        shaped = rights.WithoutSecrets(resource, shaped);
         return projection?.Apply(shaped) ?? shaped;
     }
 
@@ -260,7 +281,7 @@ public static class ResourceEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
 
         return EveResults.Json(StatusCodes.Status200OK,
-            writer => EveResults.WriteDocument(writer, Shape(document, projection, embedding, index), w =>
+            writer => EveResults.WriteDocument(writer, Shape(resource, document, projection, embedding, index, http.Rights()), w =>
             {
                 w.WriteStartObject("_links");
                 EveResults.WriteLink(w, "parent", "home", "/");
@@ -346,7 +367,8 @@ public static class ResourceEndpoints
         if (error is not null) return error;
         if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
         if (resource == "user") HashPasswords(body, hasher, defaultPassword: false);
-        var result = await writer.SendAsync(new PatchDocument(resource, id, body.ToJsonString(), IfMatch(http.Request)), cancellationToken);
+        var result = await writer.SendAsync(
+            new PatchDocument(resource, id, body.ToJsonString(), IfMatch(http.Request), CallerId: (string?)http.User()["_id"]), cancellationToken);
         return WriteResponses.ForUpdate(resource, result);
     }
 

@@ -85,6 +85,8 @@ public static class WriteResponses
         WriteStatus.PreconditionRequired => EveResults.Error(StatusCodes.Status428PreconditionRequired, PreconditionRequiredMessage),
         WriteStatus.PreconditionFailed => EveResults.Error(StatusCodes.Status412PreconditionFailed, PreconditionFailedMessage),
         WriteStatus.Refused => EveResults.PlainText(StatusCodes.Status412PreconditionFailed, result.Message ?? ""),
+        WriteStatus.Unauthorized => EveResults.Error(StatusCodes.Status401Unauthorized, result.Message ?? ""),
+        WriteStatus.Forbidden => EveResults.Error(StatusCodes.Status403Forbidden, result.Message ?? ""),
         WriteStatus.Conflict => EveResults.Error(StatusCodes.Status409Conflict, EveResults.ConflictMessage),
         WriteStatus.BadRequest => EveResults.Error(StatusCodes.Status400BadRequest, result.Message ?? RequestBody.BadRequestMessage),
         _ => EveResults.Error(StatusCodes.Status503ServiceUnavailable, result.Message ?? "The backend could not complete the request"),

@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Query;
 using Alignak.Actors.Resources;
+using Alignak.Actors.Security;
 
 namespace Alignak.Http.Eve;
 
 /// <summary>
 /// Eve's <c>embedded={"field": 1}</c>: relation ids replaced by the referenced stored documents
-/// (element-wise for lists; a dangling id becomes null). Embedding ignores realm rights, as the original.
+/// (element-wise for lists; a dangling id becomes null). Unlike the original, a document the caller may not
+/// read stays an id, and a user's credentials are left out as everywhere else.
 /// </summary>
 public sealed class Embedding
 {
@@ -36,7 +38,7 @@ public sealed class Embedding
         return fields.Count == 0 ? null : new Embedding(fields);
     }
 
-    public JsonObject Apply(JsonObject document, DocumentIndex index)
+    public JsonObject Apply(JsonObject document, DocumentIndex index, UserRights rights)
     {
         var result = new JsonObject();
         foreach (var (key, value) in document)
@@ -44,15 +46,17 @@ public sealed class Embedding
             var target = _fields.FirstOrDefault(f => f.Field == key).Target;
             result[key] = target is null ? value?.DeepClone() : value switch
             {
-                JsonArray ids => new JsonArray(ids.Select(id => Resolve(id, target, index)).ToArray()),
-                _ => Resolve(value, target, index),
+                JsonArray ids => new JsonArray(ids.Select(id => Resolve(id, target, index, rights)).ToArray()),
+                _ => Resolve(value, target, index, rights),
             };
         }
         return result;
     }
 
-    private static JsonNode? Resolve(JsonNode? id, string target, DocumentIndex index) =>
-        id is JsonValue v && v.TryGetValue<string>(out var text)
-            ? index.Collection(target).Get(text)?.DeepClone()
-            : null;
+    private static JsonNode? Resolve(JsonNode? id, string target, DocumentIndex index, UserRights rights)
+    {
+        if (id is not JsonValue v || !v.TryGetValue<string>(out var text) || index.Collection(target).Get(text) is not { } embedded)
+            return null;
+        return rights.Reveal(target, embedded) is { } shown ? shown.DeepClone() : id.DeepClone();
+    }
 }

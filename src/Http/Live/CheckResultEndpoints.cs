@@ -36,7 +36,10 @@ public static class CheckResultEndpoints
         if (WritePlanner.PostedItems(body!) is not { } items || items.Count == 0)
             return EveResults.Error(StatusCodes.Status400BadRequest, WritePlanner.PostedItemsMessage);
 
-        var readable = rights.ReadFilter("host");
+        // A result is for a host the caller reads, stored as a logcheckresult of that host's realm.
+        var hostReadable = rights.ReadFilter("host");
+        Func<JsonObject, bool>? readable = rights.SuperAdmin ? null : host => (hostReadable?.Invoke(host) ?? true)
+            && rights.RefuseWrite("logcheckresult", null, new JsonObject { ["_realm"] = host["_realm"]?.DeepClone() }) is null;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var results = new List<CheckResultIngestion.NativeResult>(items.Count);
         var outcomes = new List<ItemOutcome>(items.Count);

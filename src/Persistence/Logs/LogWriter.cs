@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Resources;
+using Alignak.Actors.Security;
 
 namespace Alignak.Persistence.Logs;
 
@@ -9,6 +10,9 @@ namespace Alignak.Persistence.Logs;
 /// Writes of history and logcheckresult: the original's name/id resolution, schema validation of the
 /// whole batch, then one transaction; a 2xx only after the commit.
 /// </summary>
+/// <summary>Why the caller may not store a row as it would be written (<paramref name="stored"/> null for a new one); null when it may.</summary>
+public delegate WriteRefusal? RefuseWrite(JsonObject? stored, JsonObject written);
+
 public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
@@ -17,8 +21,9 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     public event Action<IReadOnlyList<JsonObject>>? HistoryStored;
 
     /// <param name="afterInsert">Runs once the items are durable, before the reply (the live-state update of check results).</param>
+    /// <param name="refuse">The caller's rights on a row as it would be stored (its realm is its host's); null when allowed.</param>
     public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken,
-        Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null)
+        Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null, RefuseWrite? refuse = null)
     {
         var schema = Schemas.Find(resource)!;
         var batch = body is JsonArray;
@@ -49,6 +54,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
                 continue;
             }
             DocumentValidator.ApplyDefaults(schema, document);
+            if (refuse?.Invoke(null, document) is { } refusal) return WriteResult.Fail(refusal);
             if (resource == "logcheckresult" && document["service"] is null && document["service_name"] is null)
             {
                 // A host check result: set after validation, as the original's insert hook does.
@@ -99,7 +105,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     }
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,
-        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken, RefuseWrite? refuse = null)
     {
         var schema = Schemas.Find(resource)!;
         if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
@@ -109,6 +115,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         foreach (var (key, value) in changes) merged[key] = value?.DeepClone();
         if (DocumentValidator.ValidateUpdate(schema, changes, merged, id, new IndexLookup(index, [])) is { } issues)
             return new WriteResult(WriteStatus.Invalid, [new ItemOutcome(id, null, null, null, issues.ToJsonString(Compact))], []);
+        if (refuse?.Invoke(stored, merged) is { } refusal) return WriteResult.Fail(refusal);
         merged["_updated"] = Rfc1123.Format(Rfc1123.Now());
         merged["_etag"] = ETags.Compute(merged);
         if (!await store.UpdateAsync(resource, Row(id, 0, merged), storedJson, cancellationToken))
