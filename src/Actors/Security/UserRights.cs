@@ -105,11 +105,13 @@ public sealed class UserRights
     {
         if (!_grants.TryGetValue(resource, out var g) || (g.Read.Count == 0 && g.Custom.Count == 0)) return Nothing;
         if (resource == "realm") return realm => g.Read.Contains((string?)realm["_id"] ?? "");
+        // A user's _sub_realm says where its rights reach, not that sub-realms may see it.
+        var parents = resource == "user" ? [] : g.ReadParents;
         return document =>
         {
             var realm = (string?)document["_realm"] ?? "";
             return g.Read.Contains(realm)
-                || ((bool?)document["_sub_realm"] == true && g.ReadParents.Contains(realm))
+                || ((bool?)document["_sub_realm"] == true && parents.Contains(realm))
                 || (g.Custom.Contains(realm) && Lists(document["_users_read"], UserId));
         };
     }

@@ -45,7 +45,8 @@ public static class SystemEndpoints
         writer.WriteEndObject();
     });
 
-    private static async Task<IResult> Login(HttpRequest request, DocumentIndex index, DocumentWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> Login(HttpRequest request, DocumentIndex index, DocumentWriter writer, LoginThrottle throttle,
+        CancellationToken cancellationToken)
     {
         JsonObject? body = null;
         if (request.HasJsonContentType() || request.HasFormContentType)
@@ -62,9 +63,17 @@ public static class SystemEndpoints
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
             return Unauthorized("Username and password must be provided as credentials for login.");
 
+        var address = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (throttle.RetryAfter(username, address) is { } wait)
+            return EveResults.Error(StatusCodes.Status429TooManyRequests, "Too many failed logins: try again later",
+                response => response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString());
         var user = index.Collection("user").FindByName(username);
         if (user is null || !PasswordHasher.Verify((string?)user["password"], password))
+        {
+            throttle.Failed(username, address);
             return Unauthorized(TokenAuth.Message);
+        }
+        throttle.Succeeded(username);
 
         var token = (string?)user["token"];
         if (Text(body["action"]) == "generate" || string.IsNullOrEmpty(token))

@@ -6,6 +6,7 @@ using Akka.Remote.Hosting;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Security;
+using Alignak.Http.Auth;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
 using Alignak.Http.Grafana;
@@ -51,6 +52,7 @@ public static class BackendApp
         builder.Services.AddSingleton<CheckResultIngestion>();
         builder.Services.AddSingleton<LiveSynthesis>();
         builder.Services.AddSingleton(new PasswordHasher(settings.PasswordHashIterations));
+        builder.Services.AddSingleton(new LoginThrottle(settings.LoginFailuresPerName, settings.LoginFailuresPerAddress, TimeProvider.System));
         builder.Services.AddSingleton<SqlLogStore>();
         builder.Services.AddSingleton<LogWriter>();
 

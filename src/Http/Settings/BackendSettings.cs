@@ -49,6 +49,12 @@ public sealed class BackendSettings
     public int PasswordHashIterations { get; set; } = Actors.Security.PasswordHasher.DefaultIterations;
     /// <summary>Live push: how many changes a client may fall behind the stream before it is told to resync.</summary>
     public int LivePushBacklog { get; set; } = 10_000;
+
+    /// <summary>Failed logins in a row for one user name before each further attempt is slowed down.</summary>
+    public int LoginFailuresPerName { get; set; } = 5;
+
+    /// <summary>Failed logins in a row from one address (any names) before each further attempt is slowed down.</summary>
+    public int LoginFailuresPerAddress { get; set; } = 30;
     /// <summary>Live push: messages kept per subscription for a client that reconnects and resumes.</summary>
     public int LivePushReplay { get; set; } = 1000;
     /// <summary>Live push: how long a disconnected client's subscriptions wait to be resumed.</summary>

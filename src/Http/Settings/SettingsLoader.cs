@@ -73,6 +73,8 @@ public static class SettingsLoader
         ["LOGS_RETENTION_DAYS"] = (s, v) => s.LogsRetentionDays = Int(v, 0, 36500),
         ["MAX_REQUEST_BODY_SIZE"] = (s, v) => s.MaxRequestBodySize = Int(v, 1024, int.MaxValue),
         ["PASSWORD_HASH_ITERATIONS"] = (s, v) => s.PasswordHashIterations = Int(v, 1, int.MaxValue),
+        ["LOGIN_FAILURES_PER_NAME"] = (s, v) => s.LoginFailuresPerName = Int(v, 1, 1_000_000),
+        ["LOGIN_FAILURES_PER_ADDRESS"] = (s, v) => s.LoginFailuresPerAddress = Int(v, 1, 1_000_000),
         ["LIVE_PUSH_BACKLOG"] = (s, v) => s.LivePushBacklog = Int(v, 10, 10_000_000),
         ["LIVE_PUSH_REPLAY"] = (s, v) => s.LivePushReplay = Int(v, 0, 1_000_000),
         ["LIVE_PUSH_RESUME_SECONDS"] = (s, v) => s.LivePushResumeSeconds = Int(v, 0, 86_400),

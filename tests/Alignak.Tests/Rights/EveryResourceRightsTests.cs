@@ -59,8 +59,8 @@ public sealed class EveryResourceRightsTests(SqliteRealmTreeFixture fixture) : I
             Assert.True((Readable(position, sub) ? HttpStatusCode.OK : HttpStatusCode.NotFound) == (await reader.GetAsync($"/{resource}/{id}")).Status, where);
 
             var etag = (string)(await fixture.Admin.GetAsync($"/{resource}/{id}")).Body!["_etag"]!;
-            // Actions are exempt from the realm check on PATCH, as the original.
-            var updatable = UserRights.IsAction(resource) || Writable(position, sub);
+            // Actions are commands on a host: whoever reads the host and may submit commands changes them.
+            var updatable = UserRights.IsAction(resource) ? Readable(position, sub) : Writable(position, sub);
             var (patched, _) = await updater.PatchAsync($"/{resource}/{id}", new JsonObject { [field] = value.DeepClone() }, etag);
             Assert.True((updatable ? HttpStatusCode.OK : HttpStatusCode.NotFound) == patched, $"PATCH {where}: {patched}");
 
