@@ -171,3 +171,32 @@ public sealed class BadInputTests(SqliteFixture fixture) : IClassFixture<SqliteF
         Assert.Contains("Unknown or no Content-Type header supplied", await response.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>A <c>$regex</c> that backtracks past its time limit answers 400 quickly, in memory and in SQL-backed logs.</summary>
+public sealed class RegexTimeoutTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+{
+    [Theory]
+    [InlineData("host", "(a+)+$")]
+    [InlineData("host", "^(a|aa)+$")]
+    [InlineData("history", "(a+)+$")]
+    public async Task A_catastrophic_regex_is_a_400_within_two_seconds(string resource, string pattern)
+    {
+        var victim = new string('a', 40) + "!";
+        if (resource == "host") await fixture.CreateAsync("host", new JsonObject { ["name"] = "re-" + Guid.NewGuid().ToString("N")[..6], ["alias"] = victim });
+        else await fixture.Admin.PostAsync("/history", new JsonObject { ["type"] = "webui.comment", ["message"] = victim });
+        var field = resource == "host" ? "alias" : "message";
+        string Where(string p) => "where=" + Uri.EscapeDataString(new JsonObject { [field] = new JsonObject { ["$regex"] = p } }.ToJsonString());
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (status, body) = await fixture.Admin.GetAsync($"/{resource}?{Where(pattern)}");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ERR", (string?)body!["_status"]);
+        Assert.Contains("timed out", (string?)body["_error"]!["message"]);
+
+        // The same field with a pattern that does not backtrack is answered.
+        var (fine, page) = await fixture.Admin.GetAsync($"/{resource}?{Where("^a+!$")}");
+        Assert.Equal(HttpStatusCode.OK, fine);
+        Assert.NotEmpty(page!["_items"]!.AsArray());
+    }
+}
