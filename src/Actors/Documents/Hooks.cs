@@ -42,7 +42,8 @@ internal static class Hooks
         if (resource is "host" or "service" or "user" && document["_realm"] is null
             && context.CallerId is { } caller && context.Find("user", caller)?["_realm"] is { } callerRealm)
             document["_realm"] = callerRealm.DeepClone();
-        if (resource is "host" or "service" && document["check_command"] is null
+        // Only an absent key gets the default: an explicit null (the item's own or a template's) means no command.
+        if (resource is "host" or "service" && !document.ContainsKey("check_command")
             && context.FindByName("command", resource == "host" ? "_internal_host_up" : "_echo") is { } command)
             document["check_command"] = (string)command["_id"]!;
         if (resource == "user" && document["_templates"] is null or JsonArray { Count: 0 }

@@ -17,10 +17,27 @@ internal static class Templates
         ? ["tags", "customs", "host_notification_commands", "service_notification_commands"]
         : ["tags", "customs", "users", "usergroups"];
 
-    /// <summary>Fields an item can inherit: no meta or internal field, no live state, never a service's host.</summary>
+    /// <summary>Fields an item can inherit: no meta or internal field, no live state, never a service's host nor a user's token.</summary>
     private static bool Inheritable(string resource, string field) =>
         !field.StartsWith('_') && !(resource != "user" && field.StartsWith("ls_", StringComparison.Ordinal))
-        && !(resource == "service" && field == "host");
+        && !(resource == "service" && field == "host") && !(resource == "user" && field == "token");
+
+    /// <summary>
+    /// Inherited fields whose value a template hands down. A user's password is listed in <c>_template_fields</c>, as
+    /// the original, but never copied: a copy of the template's hash would let the template's password log in as
+    /// every user made from it.
+    /// </summary>
+    private static bool Copied(string resource, string field) => Inheritable(resource, field) && !(resource == "user" && field == "password");
+
+    /// <summary>The original's plain-text 412 before validation: a <c>_templates</c> entry that is not an id.</summary>
+    public static string? RefuseFormat(string resource, JsonObject document)
+    {
+        if (!Applies(resource) || document["_templates"] is not JsonArray list) return null;
+        foreach (var entry in list)
+            if (entry is not JsonValue v || !v.TryGetValue<string>(out var id) || !DocumentIds.IsValid(id))
+                return $"The template '{(entry is JsonValue text && text.TryGetValue<string>(out var raw) ? raw : entry?.ToJsonString() ?? "None")}' is not at the right format";
+        return null;
+    }
 
     /// <summary>Before validation of an insert: the template fields, or the issues that refuse the item.</summary>
     public static JsonObject? Fill(string resource, JsonObject document, IWriteContext context)
@@ -35,7 +52,7 @@ internal static class Templates
         foreach (var template in templates)
             foreach (var (field, value) in template)
             {
-                if (!Inheritable(resource, field) || cumulative.Contains(field) || sent.Contains(field)) continue;
+                if (!Copied(resource, field) || cumulative.Contains(field) || sent.Contains(field)) continue;
                 document[field] = value?.DeepClone(); // a later template overwrites an earlier one
                 if (!inherited.Contains(field)) inherited.Add(field);
             }
@@ -140,7 +157,7 @@ internal static class Templates
             && (bool?)merged["_templates_with_services"] != false)
             RegenerateServices(merged, context);
         if (!Applies(resource) || (bool?)merged["_is_template"] != true) return;
-        var edited = changes.Select(p => p.Key).Where(f => Inheritable(resource, f)).ToList();
+        var edited = changes.Select(p => p.Key).Where(f => Copied(resource, f)).ToList();
         Propagate(resource, (string)merged["_id"]!, edited, context, new HashSet<string>(StringComparer.Ordinal));
     }
 

@@ -142,6 +142,8 @@ public sealed class WritePlanner(DocumentIndex index)
             foreach (var item in items)
             {
                 var document = item.DeepClone().AsObject();
+                if (Templates.RefuseFormat(resource, document) is { } badTemplate)
+                    return WriteResult.Fail(WriteStatus.Refused, badTemplate);
                 DocumentValidator.Serialize(_schema, document);
                 if ((Hooks.BeforeValidateInsert(resource, document, this)
                      ?? DocumentValidator.ValidateInsert(_schema, document, this)) is { } issues)

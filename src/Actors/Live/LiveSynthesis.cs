@@ -38,8 +38,9 @@ public sealed class LiveSynthesis
             .Concat([$"{prefix}_acknowledged", $"{prefix}_in_downtime", $"{prefix}_flapping"]);
 
     /// <summary>
-    /// The counters one item adds to its realm: total; not monitored, or its state bucket unless acknowledged;
-    /// acknowledged; in downtime (a downtimed item also keeps its state bucket, as the original's recount).
+    /// The counters one item adds to its realm: total; then not monitored, or acknowledged, or in downtime, or its
+    /// state bucket, the first that applies: one bucket per item, so UIs may add them up (the original's hooks move
+    /// a downtimed item that is not acknowledged out of its state bucket).
     /// </summary>
     public static IEnumerable<int> Contribution(string resource, JsonObject document)
     {
@@ -56,8 +57,8 @@ public sealed class LiveSynthesis
         var state = ((string?)document["ls_state"] ?? "").ToLowerInvariant();
         var type = ((string?)document["ls_state_type"] ?? "HARD").ToLowerInvariant();
         if (acknowledged) yield return Position[$"{prefix}_acknowledged"];
+        else if ((bool?)document["ls_downtimed"] == true) yield return Position[$"{prefix}_in_downtime"];
         else if (Position.TryGetValue($"{prefix}_{state}_{type}", out var bucket)) yield return bucket;
-        if ((bool?)document["ls_downtimed"] == true) yield return Position[$"{prefix}_in_downtime"];
     }
 
     private void OnChanged(IndexChange change)

@@ -123,17 +123,42 @@ public sealed class UserRights
     public JsonObject? Reveal(string resource, JsonObject document)
     {
         if (ReadFilter(resource) is { } readable && !readable(document)) return null;
-        return WithoutSecrets(resource, document);
+        return AsShown(resource, document);
     }
 
-    /// <summary>The document without what this user may not see of it (a user's credentials); the same instance when nothing is hidden.</summary>
-    public JsonObject WithoutSecrets(string resource, JsonObject document)
+    /// <summary>
+    /// Whether <see cref="AsShown"/> may change documents of <paramref name="resource"/> for this user, so that
+    /// they cannot be sent as stored.
+    /// </summary>
+    public bool Reshapes(string resource) => resource == "user" || (resource == "realm" && !SuperAdmin);
+
+    /// <summary>
+    /// A readable document as this user may see it; the same instance when nothing is hidden: never a password
+    /// hash, another user's token, nor (as the original) the ids of realms it may not read in a realm's links.
+    /// </summary>
+    public JsonObject AsShown(string resource, JsonObject document)
     {
-        if (resource != "user" || !HidesSecretsOf(document)) return document;
-        var shown = document.DeepClone().AsObject();
-        shown.Remove("password");
-        if (!SuperAdmin && !IsSelf(document)) shown.Remove("token");
-        return shown;
+        if (resource == "user" && HidesSecretsOf(document))
+        {
+            var shown = document.DeepClone().AsObject();
+            shown.Remove("password");
+            if (!SuperAdmin && !IsSelf(document)) shown.Remove("token");
+            return shown;
+        }
+        if (resource == "realm" && !SuperAdmin)
+        {
+            var readable = RealmReadFilter("realm");
+            var realms = _index.Collection("realm");
+            bool Readable(string id) => realms.Get(id) is { } realm && readable(realm);
+            var parent = (string?)(document["_parent"] as JsonValue);
+            var parents = DocumentIds.In(document["_tree_parents"]).ToList();
+            if ((parent is null || Readable(parent)) && parents.All(Readable)) return document;
+            var shown = document.DeepClone().AsObject();
+            if (parent is not null && !Readable(parent)) shown["_parent"] = null;
+            shown["_tree_parents"] = new JsonArray(parents.Where(Readable).Select(id => (JsonNode)id).ToArray());
+            return shown;
+        }
+        return document;
     }
 
     private bool HidesSecretsOf(JsonObject user) =>

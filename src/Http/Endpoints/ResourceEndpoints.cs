@@ -126,8 +126,8 @@ public static class ResourceEndpoints
             // A $regex that runs past its time limit on some document.
             return EveResults.Error(StatusCodes.Status400BadRequest, e.Message);
         }
-        // Users are shaped one by one: what the caller may see of each differs.
-        var asStored = projection is null && embedding is null && resource != "user" && !request.Query.ContainsKey("pretty");
+        // Users (and realms for restricted users) are shaped one by one: what the caller may see of each differs.
+        var asStored = projection is null && embedding is null && !rights.Reshapes(resource) && !request.Query.ContainsKey("pretty");
 
         var lastModified = items.Select(d => Rfc1123.TryParse((string?)d["_updated"], out var t) ? t : DateTimeOffset.MinValue)
             .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -248,7 +248,7 @@ public static class ResourceEndpoints
         DocumentIndex index, UserRights rights)
     {
         var shaped = embedding?.Apply(document, index, rights) ?? document;
-        shaped = rights.WithoutSecrets(resource, shaped);
+        shaped = rights.AsShown(resource, shaped);
         return projection?.Apply(shaped) ?? shaped;
     }
 
@@ -372,12 +372,13 @@ public static class ResourceEndpoints
         return WriteResponses.ForUpdate(resource, result);
     }
 
-    /// <summary>PUT replaces a whole document (only where the original allows it); an unknown id creates it.</summary>
+    /// <summary>PUT replaces a whole document (only where the original allows it: alignakretention); an unknown id creates it.</summary>
     private static async Task<IResult> Put(string resource, string id, HttpContext http, DocumentWriter writer,
         CancellationToken cancellationToken)
     {
         if (Resolve(resource, http.Request, item: true, out _) is { } missing) return missing;
-        if (Refusal(resource, http, "PATCH", http.Rights().MayUpdate(resource)) is { } refused) return refused;
+        // No rights check, as the original: Alignak's retention module saves with PUT as whatever user it was
+        // given, and a refusal makes it mark the backend down and lose the retention.
         if (!DocumentIds.IsValid(id)) return EveResults.NotFound();
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
@@ -408,6 +409,9 @@ public static class ResourceEndpoints
     {
         if (Resolve(resource, http.Request, item: false, out var schema) is { } missing) return missing;
         if (Refusal(resource, http, "DELETE", http.Rights().MayDelete(resource)) is { } refused) return refused;
+        // The counters are derived from the hosts and services, so there is nothing to delete: the original's
+        // import tool resets every collection in turn, this one included, and stops on a refusal.
+        if (resource == "livesynthesis") return Results.NoContent();
         var allowed = Restriction(schema, http, http.Rights().DeleteFilter(resource));
         var only = allowed is null
             ? null
@@ -419,7 +423,7 @@ public static class ResourceEndpoints
     internal static string? IfMatch(HttpRequest request) =>
         request.Headers.IfMatch is { Count: > 0 } value ? value.ToString() : null;
 
-    /// <summary>Passwords are hashed before they reach a writer; a user posted without one gets the original's placeholder.</summary>
+    /// <summary>Passwords are hashed before they reach a writer; a user posted without one (and without templates) gets the original's placeholder.</summary>
     private static void HashPasswords(JsonNode body, PasswordHasher hasher, bool defaultPassword)
     {
         IEnumerable<JsonObject> items = body switch
@@ -432,7 +436,8 @@ public static class ResourceEndpoints
         {
             if (item["password"] is JsonValue value && value.TryGetValue<string>(out var password))
                 item["password"] = hasher.Hash(password);
-            else if (defaultPassword && !item.ContainsKey("password"))
+            // A templated user without a password keeps none that works (the field is listed as the template's).
+            else if (defaultPassword && !item.ContainsKey("password") && item["_templates"] is not JsonArray { Count: > 0 })
                 item["password"] = hasher.Hash("NOPASSWORDSET");
         }
     }
