@@ -51,12 +51,18 @@ public sealed class TemplateTests(SqliteFixture fixture) : IClassFixture<SqliteF
     }
 
     [Fact]
-    public async Task Bad_template_references_are_422_with_a_clear_message_and_nothing_is_written()
+    public async Task Bad_template_references_are_refused_with_a_clear_message_and_nothing_is_written()
     {
         var plain = await Host(new JsonObject { ["name"] = Unique("not-tpl") });
+        // A reference that is not an id is the original's plain-text 412, before validation.
+        var notAnId = Unique("bad-ref");
+        var (refused, text) = await Admin.PostAsync("/host", new JsonObject { ["name"] = notAnId, ["_templates"] = new JsonArray("generic-host") });
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused);
+        Assert.Equal("The template 'generic-host' is not at the right format", (string?)text);
+        Assert.Null(await Admin.FindAsync("host", notAnId));
+
         var cases = new (JsonNode Reference, string Expected)[]
         {
-            ("generic-host", "is not an id"),
             ("5a0000000000000000000077", "does not exist"),
             ((string)plain["_id"]!, "is not a template"),
         };
