@@ -39,6 +39,11 @@ public static class Program
                 await error.WriteLineAsync($"bad backend URL '{parse.GetValue(backend)}'");
                 return ExitCodes.BadCommandLine;
             }
+            if ((parse.GetValue(files) ?? []).FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
+            {
+                await error.WriteLineAsync($"unknown option '{unknown}'");
+                return ExitCodes.BadCommandLine;
+            }
             if (parse.GetValue(update) && parse.GetValue(duplicate))
             {
                 await error.WriteLineAsync("-e and -i cannot be used together");

@@ -202,19 +202,22 @@ public sealed class Importer
     }
 
     /// <summary>
-    /// Templates that use templates of the same phase are written after them, wave by wave, so that
-    /// <c>_templates</c> names ids that exist (a loop was reported by the parser and is cut here).
+    /// Templates that use templates of the same phase, and realms under realms of the config, are written after
+    /// them, wave by wave, so that <c>_templates</c> and <c>_parent</c> name ids that exist (a loop was reported
+    /// by the parser and is cut here).
     /// </summary>
     private static List<List<Planned>> Waves(List<Planned> documents)
     {
-        if (!Spaces.IsTemplate(documents.FirstOrDefault()?.Space ?? Space.Host)) return [documents];
+        var space = documents.FirstOrDefault()?.Space ?? Space.Host;
+        var field = space == Space.Realm ? "_parent" : Spaces.IsTemplate(space) ? "_templates" : null;
+        if (field is null) return [documents];
         var byKey = documents.GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var depth = new Dictionary<Planned, int>();
         int Depth(Planned d, int guard)
         {
             if (depth.TryGetValue(d, out var known)) return known;
             if (guard > byKey.Count) return 0;
-            var parents = d.Links.Where(l => l.Field == "_templates").SelectMany(l => l.Names)
+            var parents = d.Links.Where(l => l.Field == field).SelectMany(l => l.Names)
                 .Select(n => byKey.GetValueOrDefault(n)).OfType<Planned>().Where(p => p != d);
             var result = parents.Select(p => Depth(p, guard + 1) + 1).DefaultIfEmpty(0).Max();
             depth[d] = result;
