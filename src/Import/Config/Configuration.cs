@@ -207,6 +207,7 @@ public sealed partial class Configuration
     }
 
     public IReadOnlyCollection<string> HostNames => _hosts.Keys;
+    public ConfigObject? Host(string name) => _hosts.GetValueOrDefault(name);
     public bool HasHost(string name) => _hosts.ContainsKey(name);
 
     // ---- hostgroups ------------------------------------------------------------------------------

@@ -363,6 +363,9 @@ public sealed partial class Mapper
         var description = o.Get("service_description")!;
         var planned = Templated(o, Space.Service, description, ServiceFields, key: host + "/" + description);
         planned.Host = new Link("host", Space.Host, [host], IsList: false);
+        // A service lives in its host's realm.
+        if (o.Get("realm") is null && _config.Host(host)?.Get("realm") is { } realm)
+            planned.Links.Add(new Link("_realm", Space.Realm, [realm], IsList: false));
         if (o.FromHostTemplate) planned.Fields["_templates_from_host_template"] = true;
         if (o.Get("service_dependencies") is { } dependencies)
         {

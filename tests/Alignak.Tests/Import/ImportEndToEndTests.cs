@@ -213,6 +213,7 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.Equal("France", await NameOf("realm", (await Named("host", "paris"))["_realm"]));
         Assert.Equal("Asia", await NameOf("realm", (await Named("host", "tokyo"))["_realm"]));
         Assert.Equal("France", await NameOf("realm", (await Named("hostgroup", "french"))["_realm"]));
+        Assert.Equal("France", await NameOf("realm", (await Named("service", "ping"))["_realm"])); // its host's realm
     }
 
     [Fact]
@@ -230,6 +231,11 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.Equal(13, keys.Count(k => k.EndsWith("/alive")));
         Assert.Equal(12, keys.Count(k => k.EndsWith("/only-nodes")));
         Assert.DoesNotContain("gateway/only-nodes", keys);
+        // Nested groups: the tree on both sides.
+        var infrastructure = await Named("hostgroup", "infrastructure");
+        Assert.Equal(["network", "nodes"], (await Names("hostgroup", infrastructure["hostgroups"])).Order());
+        Assert.Equal("infrastructure", await NameOf("hostgroup", (await Named("hostgroup", "nodes"))["_parent"]));
+        Assert.Equal("All", await NameOf("hostgroup", infrastructure["_parent"]));
     }
 
     [Fact]
@@ -255,6 +261,17 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.Equal("""["d","x","r"]""", escalation["escalation_options"]!.ToJsonString());
         var serviceEscalation = await Named("serviceescalation", "se_server_*");
         Assert.Equal(["db", "http"], (await Names("service", serviceEscalation["services"])).Order());
+
+        // Nested user and service groups.
+        var staff = await Named("usergroup", "staff");
+        Assert.Equal(["developers"], await Names("usergroup", staff["usergroups"]));
+        Assert.Equal(["ops"], await Names("user", staff["users"]));
+        var developers = await Named("usergroup", "developers");
+        Assert.Equal("staff", await NameOf("usergroup", developers["_parent"]));
+        Assert.Equal(["dev"], await Names("user", developers["users"]));
+        var everything = await Named("servicegroup", "everything");
+        Assert.Equal(["web"], await Names("servicegroup", everything["servicegroups"]));
+        Assert.Equal("everything", await NameOf("servicegroup", (await Named("servicegroup", "web"))["_parent"]));
     }
 
     [Theory]
