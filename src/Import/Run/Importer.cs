@@ -229,12 +229,15 @@ public sealed class Importer
     private async Task WritePhaseAsync(Space space, List<Planned> documents)
     {
         var watch = Stopwatch.StartNew();
-        foreach (var wave in Waves(documents)) await WriteWaveAsync(space, wave);
+        await Progress(Spaces.Title(space), documents.Count, async advance =>
+        {
+            foreach (var wave in Waves(documents)) await WriteWaveAsync(space, wave, advance);
+        });
         var row = _rows[space];
         Say(2, $"{Spaces.Title(space)}: {row.Created} created, {row.Updated} updated, {row.Skipped} skipped, {row.Failed} failed ({watch.Elapsed.TotalSeconds:F1} s)");
     }
 
-    private async Task WriteWaveAsync(Space space, List<Planned> documents)
+    private async Task WriteWaveAsync(Space space, List<Planned> documents, Action<int> advance)
     {
         var row = _rows[space];
         var toCreate = new List<(Planned Planned, JsonObject Body)>();
@@ -270,15 +273,12 @@ public sealed class Importer
             }
             toCreate.Add((planned, body));
         }
-
-        await Progress(Spaces.Title(space), toCreate.Count, async advance =>
+        advance(documents.Count - toCreate.Count);
+        foreach (var chunk in toCreate.Chunk(_options.BatchSize))
         {
-            foreach (var chunk in toCreate.Chunk(_options.BatchSize))
-            {
-                await CreateAsync(chunk, row);
-                advance(chunk.Length);
-            }
-        });
+            await CreateAsync(chunk, row);
+            advance(chunk.Length);
+        }
     }
 
     private void Register(Planned planned, string id, string? etag = null)
@@ -405,7 +405,7 @@ public sealed class Importer
         if (!Interactive || total == 0)
         {
             await work(_ => { });
-            if (total > 0) Say(1, $"{title}: {total} {(_options.Check ? "to write" : "written")}");
+            if (total > 0) Say(1, $"{title}: {total} done");
             return;
         }
         await _console.Progress().AutoClear(false).Columns(
@@ -443,7 +443,7 @@ public sealed class Importer
     {
         if (_options.Verbosity == 0) return;
         var table = new Table().AddColumns("type", "parsed", _options.Check ? "to create" : "created", _options.Check ? "to update" : "updated", "skipped", "failed");
-        foreach (var (space, row) in _rows)
+        foreach (var (space, row) in _rows.Where(r => r.Value.Parsed > 0))
             table.AddRow(Spaces.Title(space), row.Parsed.ToString(), row.Created.ToString(), row.Updated.ToString(), row.Skipped.ToString(), row.Failed.ToString());
         _console.Write(table);
     }
