@@ -160,7 +160,8 @@ public sealed partial class ConfigReader
     private ConfigObject? Directive(ConfigObject current, string line, SourceLocation where)
     {
         if (line == "}") return null;
-        var closes = line.EndsWith('}');
+        // "members a,b }" closes the block; "command_line echo ${X}" does not.
+        var closes = line.EndsWith('}') && line.Length >= 2 && char.IsWhiteSpace(line[^2]) && !line[..^1].Contains('{');
         if (closes) line = line[..^1].TrimEnd();
         if (line.Length == 0) return closes ? null : current;
         var cut = line.IndexOfAny([' ', '\t']);

@@ -311,7 +311,8 @@ public sealed partial class Configuration
         {
             var description = template.Get("service_description") ?? template.TemplateName!;
             var hosts = NameExpression.Evaluate(template.Get("host_name")!, _hosts.Keys,
-                name => _inheritance.Template("host", name) is null ? null : HostsUsingTemplate(name),
+                // A real host named by a template is for the services that use it (plain inheritance), not an instance.
+                name => _inheritance.Template("host", name) is not null ? HostsUsingTemplate(name) : _hosts.ContainsKey(name) ? [] : null,
                 unknown => Problems.Add(ProblemKind.Unresolved, template.WhereOf("host_name"), $"service template '{template.TemplateName}': unknown host template '{unknown}'"));
             foreach (var host in hosts.Order(StringComparer.Ordinal))
             {

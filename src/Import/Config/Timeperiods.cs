@@ -15,9 +15,9 @@ public static partial class Timeperiods
         "notes", "imported_from",
     };
 
-    public static bool IsDateRangeLine(string firstWord) => !Directives.Contains(firstWord);
+    public static bool IsDateRangeLine(string firstWord) => !Directives.Contains(firstWord) && !firstWord.StartsWith('_');
 
-    public static bool IsDateRangeKey(string key) => !Directives.Contains(key);
+    public static bool IsDateRangeKey(string key) => !Directives.Contains(key) && !key.StartsWith('_');
 
     [GeneratedRegex(@"(?<![\d:])\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}")]
     private static partial Regex TimeRange();

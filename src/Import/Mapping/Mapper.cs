@@ -468,9 +468,31 @@ public sealed partial class Mapper
     private static JsonArray Letters(string value, bool host) =>
         new(Lists.Split(value).Select(l => (JsonNode)(host && l == "u" ? "x" : l)).ToArray());
 
+    /// <summary>Directives read elsewhere (names, group sides, expansions): not "ignored".</summary>
+    private static readonly HashSet<string> Consumed = new(StringComparer.Ordinal)
+    {
+        "host_name", "service_description", "name", "use", "register", "hostgroups", "hostgroup_name", "servicegroups",
+        "contactgroups", "members", "hostgroup_members", "servicegroup_members", "contactgroup_members", "realm_members",
+        "higher_realms", "realm_name", "command_name", "timeperiod_name", "contact_name", "contactgroup_name",
+        "servicegroup_name", "notificationway_name", "notificationways", "exclude", "duplicate_foreach",
+        "service_dependencies", "service_overrides", "dependent_host_name", "dependent_hostgroup_name",
+        "dependent_service_description", "escalation_options", "execution_failure_criteria",
+        "notification_failure_criteria", "escalation_name", "default", "servicegroup_name", "dependency_name",
+        "imported_from", "definition_order",
+    };
+
+    private readonly HashSet<string> _ignoredReported = new(StringComparer.Ordinal);
+
     private void Apply(Planned planned, ConfigObject o, Dictionary<string, Field> table, string directive, string value)
     {
-        if (!table.TryGetValue(directive, out var field)) return; // names, group-side links, Alignak-only directives
+        if (!table.TryGetValue(directive, out var field))
+        {
+            // Said once per type and directive (with -v): the backend has no field for it.
+            if (!Consumed.Contains(directive) && !(planned.Resource == "timeperiod" && Timeperiods.IsDateRangeKey(directive))
+                && _ignoredReported.Add(o.Type + "\u0001" + directive))
+                _problems.Add(ProblemKind.Warning, o.WhereOf(directive), $"{o.Type} directive '{directive}' has no backend field: not imported");
+            return;
+        }
         var where = o.WhereOf(directive);
         switch (field.Kind)
         {

@@ -274,6 +274,24 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.Equal("everything", await NameOf("servicegroup", (await Named("servicegroup", "web"))["_parent"]));
     }
 
+    [Fact]
+    public async Task Multiple_templates_keep_their_order_and_the_first_one_wins_in_the_backend_too()
+    {
+        var (exit, output) = await Import("-d", ImportRun.Config("templates", "multiple.cfg"));
+        Assert.True(exit == 0, output);
+        var srv = await Named("host", "srv");
+        Assert.Equal(["template01", "template03"], await Names("host", srv["_templates"]));
+        Assert.Equal(1, (int)srv["check_interval"]!); // template01's, written on the host
+        Assert.Equal(7, (int)srv["retry_interval"]!); // template03's, copied by the backend
+        Assert.Equal("a!b", (string)srv["check_command_args"]!);
+        Assert.Equal("from template01", (string)srv["notes"]!);
+        var inherited = srv["_template_fields"]!.AsArray().Select(f => (string)f!).ToList();
+        Assert.Contains("retry_interval", inherited); // a later edit of template03 still reaches it
+        Assert.DoesNotContain("check_interval", inherited);
+        Assert.Equal("[45.1,5.7]", srv["location"]!["coordinates"]!.ToJsonString());
+        Assert.Equal("", (string)(await Named("host", "quiet"))["notes"]!); // null: empty, not the template's
+    }
+
     [Theory]
     [InlineData("missing-brace.cfg", 3, "missing-brace.cfg:1: define host is not closed")]
     [InlineData("unknown-template.cfg", 4, "unknown-template.cfg:3: host uses unknown template 'no-such-template'")]

@@ -41,6 +41,30 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void A_closing_brace_ends_a_block_only_after_a_blank_so_shell_braces_stay_in_values()
+    {
+        var c = Parse("define command {\n command_name x\n command_line echo ${HOME}\n}\ndefine host { host_name h }\n");
+        Assert.Empty(c.Problems.Items);
+        Assert.Equal("echo ${HOME}", Assert.Single(c.Commands).Get("command_line"));
+        Assert.Single(c.Hosts);
+    }
+
+    [Fact]
+    public void A_service_template_naming_a_real_host_passes_it_on_by_inheritance()
+    {
+        var c = Parse("""
+            define host { host_name web1 }
+            define service { name on-web1
+              host_name web1
+              register 0 }
+            define service { use on-web1
+              service_description http }
+            """);
+        Assert.Empty(c.Problems.Items);
+        Assert.Equal(["web1/http"], Services(c));
+    }
+
+    [Fact]
     public void A_latin1_file_is_read_as_latin1_and_a_utf8_one_as_utf8()
     {
         var folder = Directory.CreateTempSubdirectory("alignak-import-").FullName;
