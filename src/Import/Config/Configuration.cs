@@ -420,6 +420,7 @@ public sealed partial class Configuration
             foreach (var field in new[] { "check_command", "event_handler", "aggregation" })
                 if (copy.Get(field) is { } text) copy.Set(field, Substitute(text));
             copy.Values.Remove("duplicate_foreach");
+            copy.FromHostTemplate = false; // the backend cannot make these itself (see the service template's host)
             yield return copy;
         }
     }

@@ -349,8 +349,10 @@ public sealed partial class Mapper
     {
         var description = o.Get("service_description") ?? o.TemplateName!;
         var planned = Templated(o, Space.ServiceTemplate, description, ServiceFields, key: o.TemplateName!);
-        // The host template it belongs to (the last one named); none: the backend's _dummy.
-        var hostTemplate = Lists.Split(o.Get("host_name")).LastOrDefault(h => _config.HostTemplates.Any(t => t.TemplateName == h));
+        // The host template it belongs to (the last one named); none: the backend's _dummy. A duplicate_foreach
+        // template stays on _dummy too: the backend's hook would make one literal "$KEY$" service per new host.
+        var hostTemplate = o.Get("duplicate_foreach") is not null ? null
+            : Lists.Split(o.Get("host_name")).LastOrDefault(h => _config.HostTemplates.Any(t => t.TemplateName == h));
         planned.Host = new Link("host", Space.HostTemplate, [hostTemplate ?? "_dummy"], IsList: false);
         if (o.Get("duplicate_foreach") is { } foreach_) planned.Fields["duplicate_foreach"] = foreach_;
         _serviceTemplateNames.Add(o.TemplateName!);

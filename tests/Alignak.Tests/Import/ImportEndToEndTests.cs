@@ -192,6 +192,19 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         var disk = await One("service", new JsonObject { ["name"] = "Disk /", ["host"] = d1 });
         Assert.Equal("80%!/", (string)disk["check_command_args"]!);
         Assert.Equal(3, (int)(await Named("host", "d1"))["check_interval"]!);
+        Assert.Equal(["Disk _KEY_"], await Names("service", disk["_templates"])); // the template, named after its description ($ is refused)
+
+        Assert.Equal("_dummy", await NameOf("host", (await One("service", new JsonObject { ["name"] = "Disk _KEY_", ["_is_template"] = true }))["host"]));
+
+        // -i again, with one host deleted by hand: it comes back with its services, none twice, none literal.
+        var before = await ServiceKeys();
+        foreach (var service in await _admin.AllAsync("service", "where=" + Uri.EscapeDataString(new JsonObject { ["host"] = d1 }.ToJsonString())))
+            await _admin.DeleteAsync($"/service/{service["_id"]}", (string)service["_etag"]!);
+        var host = await Named("host", "d1");
+        await _admin.DeleteAsync($"/host/{d1}", (string)host["_etag"]!);
+        var (again, againOutput) = await Import("-i", ImportRun.Config("host-templates", "services.cfg"));
+        Assert.True(again == 0, againOutput);
+        Assert.Equal(before, await ServiceKeys());
 
         // The backend's own hook still works after the import: a new host on the template gets its services.
         var debian = await Named("host", "debian");
