@@ -164,10 +164,10 @@ public sealed partial class Configuration
             if (Generator().Match(name) is { Success: true } g)
             {
                 // Shinken/Alignak host name generator: srv-[1-20] or name_[0-19-%03d].
-                var from = int.Parse(g.Groups[1].Value);
-                var to = int.Parse(g.Groups[2].Value);
-                var width = g.Groups[4].Value.Length > 0 ? int.Parse(g.Groups[4].Value) : 0;
-                if (to < from || to - from > 100_000)
+                var width = 0;
+                if (!int.TryParse(g.Groups[1].Value, out var from) || !int.TryParse(g.Groups[2].Value, out var to)
+                    || (g.Groups[4].Value.Length > 0 && !int.TryParse(g.Groups[4].Value, out width))
+                    || to < from || to - from > 100_000 || width > 20)
                 {
                     Problems.Add(ProblemKind.Unresolved, host.WhereOf("host_name"), $"bad host name generator '{g.Value}'");
                     continue;
@@ -433,9 +433,10 @@ public sealed partial class Configuration
         {
             var values = GeneratorValue().Matches(part).Select(m => m.Groups[1].Value).ToList();
             var key = GeneratorValue().Replace(part, "").Trim();
-            if (KeyRange().Match(key) is { Success: true } range)
+            if (KeyRange().Match(key) is { Success: true } range && int.TryParse(range.Groups[1].Value, out var first)
+                && int.TryParse(range.Groups[2].Value, out var last) && last - first <= 10_000)
             {
-                for (var i = int.Parse(range.Groups[1].Value); i <= int.Parse(range.Groups[2].Value); i++)
+                for (var i = first; i <= last; i++)
                     entries.Add((key[..range.Index] + i + key[(range.Index + range.Length)..], values));
             }
             else if (key.Length > 0) entries.Add((key, values));

@@ -99,14 +99,22 @@ public sealed class Importer
             return ExitCodes.AccessDenied;
         }
 
-        if (_options.Delete) await DeleteAsync();
-        await LoadExistingAsync(plan.Select(p => p.Space));
-        foreach (var (space, documents) in plan)
+        try
         {
-            if (space == Space.Service) await LoadExistingAsync([Space.Service]); // the backend's own template hooks may have made some
-            await WritePhaseAsync(space, documents);
+            if (_options.Delete) await DeleteAsync();
+            await LoadExistingAsync(plan.Select(p => p.Space));
+            foreach (var (space, documents) in plan)
+            {
+                if (space == Space.Service) await LoadExistingAsync([Space.Service]); // the backend's own template hooks may have made some
+                await WritePhaseAsync(space, documents);
+            }
+            await SecondPassAsync(plan);
         }
-        await SecondPassAsync(plan);
+        catch (Exception e) when (e is HttpRequestException or BackendException or TaskCanceledException)
+        {
+            // The backend went away or answered a read with an error: say what was done so far.
+            _problems.Add(ProblemKind.Refused, null, $"the run stopped: {e.Message}");
+        }
 
         PrintReport();
         if (plan.Count > 0) PrintSummary();

@@ -327,6 +327,9 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.Equal(64, (await Import("-e", "-i", ImportRun.Config("update", "v1.cfg"))).Exit);
         Assert.Equal(2, (await Import()).Exit); // no configuration without -d
         Assert.Equal(2, (await Import("-p", "wrong", ImportRun.Config("update", "v1.cfg"))).Exit);
+        var (unreachable, message) = await ImportRun.RunAsync(new Uri("http://127.0.0.1:1"), ImportRun.Config("update", "v1.cfg"));
+        Assert.Equal(2, unreachable);
+        Assert.Contains("Cannot reach the backend", message);
         // A delete-only run, and -m accepted as the documentation still shows it.
         Assert.Equal(0, (await Import("-m", ImportRun.Config("update", "v1.cfg"))).Exit);
         Assert.Contains("host:h1", await Content());
