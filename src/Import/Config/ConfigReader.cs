@@ -15,6 +15,7 @@ public sealed partial class ConfigReader
 
     public List<ConfigObject> Objects { get; } = [];
     public Dictionary<string, string> Macros { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Options { get; } = new(StringComparer.Ordinal);
     public List<string> Files { get; } = [];
 
     public ConfigReader(ProblemList problems) => _problems = problems;
@@ -209,7 +210,8 @@ public sealed partial class ConfigReader
             case "resource_file": ReadFile(Full(value), where); break;
             default:
                 if (UserMacro().IsMatch(key)) Macros[key] = value;
-                break; // other main parameters (daemons, options) are not the backend's business
+                else Options[key] = value; // daemons' and scheduling options: only the name matching ones are used
+                break;
         }
     }
 

@@ -35,6 +35,8 @@ public sealed partial class Configuration
     private readonly Dictionary<string, ConfigObject> _hostgroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _servicesByHost = new(StringComparer.Ordinal);
     private Inheritance _inheritance = null!;
+    /// <summary><c>use_regexp_matching</c> (1: names with <c>* ? +</c> or <c>\.</c> are regexes) or <c>use_true_regexp_matching</c> (2: all are).</summary>
+    private int _regexMatching;
 
     private Configuration(ProblemList problems) => Problems = problems;
 
@@ -59,6 +61,8 @@ public sealed partial class Configuration
         var reader = new ConfigReader(configuration.Problems);
         foreach (var file in mainFiles) reader.ReadMain(file);
         configuration.Macros = reader.Macros;
+        configuration._regexMatching = reader.Options.GetValueOrDefault("use_true_regexp_matching") == "1" ? 2
+            : reader.Options.GetValueOrDefault("use_regexp_matching") == "1" ? 1 : 0;
         configuration.Files = reader.Files;
         configuration.Build(reader.Objects);
         return configuration;
@@ -207,6 +211,22 @@ public sealed partial class Configuration
     }
 
     public IReadOnlyCollection<string> HostNames => _hosts.Keys;
+
+    /// <summary>One name of a host list: the host, or with regexp matching on, every host the expression finds.</summary>
+    private IEnumerable<string>? HostByName(string name) => Matching(name, _hosts.Keys) ?? (_hosts.ContainsKey(name) ? [name] : null);
+
+    private IEnumerable<string>? Matching(string name, IEnumerable<string> names)
+    {
+        if (_regexMatching == 0 || (_regexMatching == 1 && name.IndexOfAny(['*', '?', '+']) < 0 && !name.Contains("\\.")))
+            return null;
+        try
+        {
+            var regex = new Regex(name, RegexOptions.None, TimeSpan.FromSeconds(1));
+            var found = names.Where(n => regex.IsMatch(n)).ToList();
+            return found.Count > 0 ? found : null;
+        }
+        catch (ArgumentException) { return null; }
+    }
     public ConfigObject? Host(string name) => _hosts.GetValueOrDefault(name);
     public bool HasHost(string name) => _hosts.ContainsKey(name);
 
@@ -234,8 +254,8 @@ public sealed partial class Configuration
         {
             var name = group.Get("hostgroup_name")!;
             if (group.Get("members") is { } list)
-                Of(name).AddRange(NameExpression.Evaluate(list, _hosts.Keys, h => _hosts.ContainsKey(h) ? [h] : null,
-                    unknown => Problems.Add(ProblemKind.Unresolved, group.WhereOf("members"), $"hostgroup '{name}': unknown host '{unknown}'"))
+                Of(name).AddRange(NameExpression.Evaluate(list, _hosts.Keys, HostByName,
+                    unknown => Problems.Add(ProblemKind.Unresolved, group.WhereOf("members"), $"hostgroup '{name}': unknown host '{unknown}'"), _regexMatching > 0)
                     .Order(StringComparer.Ordinal));
             var children = new List<string>();
             foreach (var child in Lists.Split(group.Get("hostgroup_members")))
@@ -250,7 +270,8 @@ public sealed partial class Configuration
     /// <summary>Every host of a hostgroup, those of its nested groups included; null for an unknown group.</summary>
     public IEnumerable<string>? HostsOfGroup(string name)
     {
-        if (!_hostgroups.ContainsKey(name)) return null;
+        if (!_hostgroups.ContainsKey(name))
+            return Matching(name, _hostgroups.Keys) is { } groups ? groups.SelectMany(g => HostsOfGroup(g)!).Distinct().ToList() : null;
         var hosts = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([name]);
@@ -270,11 +291,11 @@ public sealed partial class Configuration
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         if (o.Get(hostKey) is { Length: > 0 } hosts)
-            result.UnionWith(NameExpression.Evaluate(hosts, _hosts.Keys, h => _hosts.ContainsKey(h) ? [h] : null,
-                unknown => Problems.Add(ProblemKind.Unresolved, o.WhereOf(hostKey), $"{what}: unknown host '{unknown}'")));
+            result.UnionWith(NameExpression.Evaluate(hosts, _hosts.Keys, HostByName,
+                unknown => Problems.Add(ProblemKind.Unresolved, o.WhereOf(hostKey), $"{what}: unknown host '{unknown}'"), _regexMatching > 0));
         if (o.Get(groupKey) is { Length: > 0 } groups)
             result.UnionWith(NameExpression.Evaluate(groups, _hosts.Keys, HostsOfGroup,
-                unknown => Problems.Add(ProblemKind.Unresolved, o.WhereOf(groupKey), $"{what}: unknown hostgroup '{unknown}'")));
+                unknown => Problems.Add(ProblemKind.Unresolved, o.WhereOf(groupKey), $"{what}: unknown hostgroup '{unknown}'"), _regexMatching > 0));
         return result;
     }
 
@@ -343,13 +364,15 @@ public sealed partial class Configuration
                 continue;
             }
             var direct = service.Get("host_name") is { Length: > 0 } hostList
-                ? NameExpression.Evaluate(hostList, _hosts.Keys, h => _hosts.ContainsKey(h) ? [h] : null,
-                    unknown => Problems.Add(ProblemKind.Unresolved, service.WhereOf("host_name"), $"{what}: unknown host '{unknown}'"))
+                ? NameExpression.Evaluate(hostList, _hosts.Keys, HostByName,
+                    unknown => Problems.Add(ProblemKind.Unresolved, service.WhereOf("host_name"), $"{what}: unknown host '{unknown}'"), _regexMatching > 0)
                 : [];
             var fromGroups = service.Get("hostgroup_name") is { Length: > 0 } groups
                 ? NameExpression.Evaluate(groups, _hosts.Keys, HostsOfGroup,
-                    unknown => Problems.Add(ProblemKind.Unresolved, service.WhereOf("hostgroup_name"), $"{what}: unknown hostgroup '{unknown}'"))
+                    unknown => Problems.Add(ProblemKind.Unresolved, service.WhereOf("hostgroup_name"), $"{what}: unknown hostgroup '{unknown}'"), _regexMatching > 0)
                 : [];
+            if (fromGroups.Count == 0 && service.Get("hostgroup_name") is { Length: > 0 } && direct.Count == 0)
+                Problems.Add(ProblemKind.Warning, service.WhereOf("hostgroup_name"), $"{what}: its hostgroups have no host, no service made");
             foreach (var host in direct.Union(fromGroups).Order(StringComparer.Ordinal))
             {
                 var copy = service.Copy();

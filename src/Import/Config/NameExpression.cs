@@ -8,10 +8,11 @@ namespace Alignak.Import.Config;
 public static class NameExpression
 {
     /// <summary>The names the text selects; <paramref name="lookup"/> gives the members of one name, or null when unknown.</summary>
+    /// <param name="plainList">Regexp matching is on: names may hold <c>|</c> or parentheses, so no expressions.</param>
     public static HashSet<string> Evaluate(string text, IReadOnlyCollection<string> everything,
-        Func<string, IEnumerable<string>?> lookup, Action<string> unknown)
+        Func<string, IEnumerable<string>?> lookup, Action<string> unknown, bool plainList = false)
     {
-        if (text.IndexOfAny(['&', '|', '(', ')']) < 0) return EvaluateList(text, everything, lookup, unknown);
+        if (plainList || text.IndexOfAny(['&', '|', '(', ')']) < 0) return EvaluateList(text, everything, lookup, unknown);
         var tokens = Tokenize(text);
         var position = 0;
         var result = Or(tokens, ref position, everything, lookup, unknown);

@@ -305,7 +305,7 @@ public sealed class Importer
             return;
         }
         var reply = await _client.SendAsync(HttpMethod.Post, chunk[0].Planned.Resource,
-            new JsonArray(chunk.Select(c => (JsonNode)c.Body).ToArray()));
+            new JsonArray(chunk.Select(c => c.Body.DeepClone()).ToArray()));
         if (reply.Status == HttpStatusCode.Created && reply.Body?["_items"] is JsonArray created && created.Count == chunk.Count)
         {
             for (var i = 0; i < chunk.Count; i++) Register(chunk[i].Planned, (string)created[i]!["_id"]!, (string?)created[i]!["_etag"]);

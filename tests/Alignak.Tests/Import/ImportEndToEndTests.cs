@@ -139,6 +139,13 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
         Assert.True(again == 0, output);
         Assert.Equal(first, await Content());
 
+        // Without -d nor -i every existing object is a refused write, reported one by one; nothing is doubled.
+        var (plain, plainOutput) = await Import(config);
+        Assert.True(plain == 5, plainOutput);
+        Assert.Contains("host 'web1': refused by the backend (422)", plainOutput);
+        Assert.Contains("service 'web1/SSH': POST refused by the backend (412): Adding a service with the same name", plainOutput);
+        Assert.Equal(first, await Content());
+
         // -i: one host deleted by hand comes back, nothing else is written twice.
         var winserver2 = await Named("host", "winserver2");
         foreach (var service in await _admin.AllAsync("service", "where=" + Uri.EscapeDataString(new JsonObject { ["host"] = (string)winserver2["_id"]! }.ToJsonString())))
@@ -311,13 +318,14 @@ public sealed class ImportEndToEndTests : IAsyncLifetime
     [InlineData("unknown-host.cfg", 4, "unknown-host.cfg:6: service 'ping': unknown host 'ghost'")]
     [InlineData("use-loop.cfg", 4, "template loop in host")]
     [InlineData("no-name.cfg", 6, "no-name.cfg:4: command without command_name")]
+    [InlineData("refused.cfg", 5, "refused.cfg:4: host 'bad': refused by the backend (422)")]
     public async Task A_broken_file_gives_its_exit_code_and_a_message_with_file_and_line(string file, int code, string message)
     {
         var (exit, output) = await Import("-d", ImportRun.Config("broken", file));
         Assert.True(exit == code, output);
         Assert.Contains(message, output);
         if (code == 3) Assert.Contains("nothing was written", output);
-        else Assert.Contains("host:a", await Content()); // the rest is imported
+        else Assert.Contains(file == "refused.cfg" ? "host:also-good" : "host:a", await Content()); // the rest is imported
     }
 
     [Fact]

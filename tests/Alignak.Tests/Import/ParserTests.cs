@@ -220,6 +220,28 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void With_use_regexp_matching_names_with_regex_characters_match_hosts_and_others_stay_names()
+    {
+        var c = Parse("""
+            use_regexp_matching=1
+            define host { host_name web-01 }
+            define host { host_name web-02 }
+            define host { host_name db-01 }
+            define hostgroup { hostgroup_name webs
+              members web-0[0-9]+ }
+            define service { service_description http
+              host_name web-.*,!web-02 }
+            define service { service_description db
+              host_name db-01 }
+            """);
+        Assert.DoesNotContain(c.Problems.Items, p => p.Kind != ProblemKind.Warning);
+        Assert.Equal(["db-01/db", "web-01/http"], Services(c));
+        Assert.Equal(["web-01", "web-02"], c.Hostgroups.Single().Links["hosts"].Order(StringComparer.Ordinal));
+        var plain = Parse("define host { host_name web-01 }\ndefine service { service_description s\n host_name web-.*\n}\n");
+        Assert.Contains("unknown host 'web-.*'", Only(plain, ProblemKind.Unresolved).Message); // off by default
+    }
+
+    [Fact]
     public void A_service_defined_on_the_host_beats_the_hostgroup_one()
     {
         var c = Parse(Hostgroups + "\n" + """
