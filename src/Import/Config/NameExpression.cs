@@ -12,7 +12,9 @@ public static class NameExpression
     public static HashSet<string> Evaluate(string text, IReadOnlyCollection<string> everything,
         Func<string, IEnumerable<string>?> lookup, Action<string> unknown, bool plainList = false)
     {
-        if (plainList || text.IndexOfAny(['&', '|', '(', ')']) < 0) return EvaluateList(text, everything, lookup, unknown);
+        // Parentheses alone do not make an expression: "srv(1)" is a name.
+        var expression = text.IndexOfAny(['&', '|']) >= 0 || text.TrimStart().StartsWith('(') || text.TrimStart().StartsWith("!(", StringComparison.Ordinal);
+        if (plainList || !expression) return EvaluateList(text, everything, lookup, unknown);
         var tokens = Tokenize(text);
         var position = 0;
         var result = Or(tokens, ref position, everything, lookup, unknown);

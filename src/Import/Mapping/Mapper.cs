@@ -149,7 +149,6 @@ public sealed partial class Mapper
 
     private readonly Configuration _config;
     private readonly ProblemList _problems;
-    private readonly HashSet<string> _serviceTemplateNames = new(StringComparer.Ordinal);
 
     public Mapper(Configuration config)
     {
@@ -278,18 +277,18 @@ public sealed partial class Mapper
             Space.Host or Space.HostTemplate => Space.HostTemplate,
             _ => Space.ServiceTemplate,
         };
-        var type = templateSpace == Space.UserTemplate ? "contact" : templateSpace == Space.HostTemplate ? "host" : "service";
-        var templates = (o.Templates ?? o.Use.ToList())
-            .Where(t => (type == "contact" ? _config.ContactTemplates : type == "host" ? _config.HostTemplates : _config.ServiceTemplates)
-                .Any(x => x.TemplateName == t)).ToList();
+        var known = templateSpace == Space.UserTemplate ? _config.ContactTemplates
+            : templateSpace == Space.HostTemplate ? _config.HostTemplates : _config.ServiceTemplates;
+        var declared = o.Templates ?? o.Use.ToList();
+        var templates = declared.Where(t => known.Any(x => x.TemplateName == t)).ToList(); // unknown ones were reported
         if (Spaces.IsTemplate(space)) planned.Fields["_is_template"] = true;
         if (templates.Count > 0) planned.Links.Add(new Link("_templates", templateSpace, templates, IsList: true));
-        var last = templates.Count - 1;
+        // Origin indexes the declared list: only when every template is there is the last one the backend's last.
+        var last = templates.Count == declared.Count ? templates.Count - 1 : -1;
         var customs = new JsonObject();
         foreach (var (directive, value) in o.Values)
         {
-            if (o.Origin.TryGetValue(directive, out var from) && from == last && last >= 0
-                && (o.Templates ?? o.Use.ToList()).Count - 1 == last)
+            if (last >= 0 && o.Origin.TryGetValue(directive, out var from) && from == last)
                 continue; // the backend copies it from the last template
             if (directive.StartsWith('_'))
             {
@@ -355,7 +354,6 @@ public sealed partial class Mapper
             : Lists.Split(o.Get("host_name")).LastOrDefault(h => _config.HostTemplates.Any(t => t.TemplateName == h));
         planned.Host = new Link("host", Space.HostTemplate, [hostTemplate ?? "_dummy"], IsList: false);
         if (o.Get("duplicate_foreach") is { } foreach_) planned.Fields["duplicate_foreach"] = foreach_;
-        _serviceTemplateNames.Add(o.TemplateName!);
         return planned;
     }
 
@@ -387,7 +385,7 @@ public sealed partial class Mapper
         var dependents = Lists.Split(o.Get("dependent_host_name"));
         var masterGroups = Lists.Split(o.Get("hostgroup_name"));
         var dependentGroups = Lists.Split(o.Get("dependent_hostgroup_name"));
-        var name = o.Get("name") ?? o.Get("dependency_name")
+        var name = o.Get("dependency_name")
             ?? $"{string.Join(",", masters.Concat(masterGroups))} -> {string.Join(",", (dependents.Count > 0 ? dependents : masters).Concat(dependentGroups))}";
         var planned = Simple(o, Space.HostDependency, name, DependencyFields);
         planned.Links.Add(new Link("hosts", Space.Host, masters, IsList: true));
@@ -407,7 +405,7 @@ public sealed partial class Mapper
             ? masters : HostsOf(o, "dependent_host_name", "dependent_hostgroup_name", what);
         var services = Pairs(masters, o.Get("service_description"));
         var dependentServices = Pairs(dependentHosts, o.Get("dependent_service_description"));
-        var name = o.Get("name") ?? $"{string.Join(",", services)} -> {string.Join(",", dependentServices)}";
+        var name = o.Get("dependency_name") ?? $"{string.Join(",", services)} -> {string.Join(",", dependentServices)}";
         var planned = Simple(o, Space.ServiceDependency, name, DependencyFields);
         planned.Links.Add(new Link("hosts", Space.Host, Lists.Split(o.Get("host_name")).Where(_config.HasHost).ToList(), IsList: true));
         planned.Links.Add(new Link("hostgroups", Space.Hostgroup, Lists.Split(o.Get("hostgroup_name")), IsList: true));
@@ -440,7 +438,7 @@ public sealed partial class Mapper
     {
         var hosts = Lists.Split(o.Get("host_name"));
         var groups = Lists.Split(o.Get("hostgroup_name"));
-        var name = o.Get("escalation_name") ?? o.Get("name") ?? (hosts.Count > 0 ? "he_" + string.Join(",", hosts) : "hehg_" + string.Join(",", groups));
+        var name = o.Get("escalation_name") ?? (hosts.Count > 0 ? "he_" + string.Join(",", hosts) : "hehg_" + string.Join(",", groups));
         var planned = Simple(o, Space.HostEscalation, name, EscalationFields);
         planned.Links.Add(new Link("hosts", Space.Host, hosts, IsList: true));
         planned.Links.Add(new Link("hostgroups", Space.Hostgroup, groups, IsList: true));
@@ -454,7 +452,7 @@ public sealed partial class Mapper
         var hosts = Lists.Split(o.Get("host_name"));
         var groups = Lists.Split(o.Get("hostgroup_name"));
         var description = o.Get("service_description") ?? "";
-        var name = o.Get("escalation_name") ?? o.Get("name")
+        var name = o.Get("escalation_name")
             ?? (hosts.Count > 0 ? $"se_{string.Join(",", hosts)}_{description}" : $"sehg_{string.Join(",", groups)}_{description}");
         var planned = Simple(o, Space.ServiceEscalation, name, EscalationFields);
         planned.Links.Add(new Link("hosts", Space.Host, hosts, IsList: true));
@@ -501,7 +499,12 @@ public sealed partial class Mapper
             case Kind.Str: planned.Fields[field.Name] = value; break;
             case Kind.Int:
                 if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) planned.Fields[field.Name] = number;
-                else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)) planned.Fields[field.Name] = (long)Math.Round(real);
+                else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+                {
+                    // The backend stores integers (Alignak's interval_length makes 0.5 meaningful there).
+                    planned.Fields[field.Name] = (long)Math.Round(real, MidpointRounding.AwayFromZero);
+                    _problems.Add(ProblemKind.Warning, where, $"{planned.Describe()}: {directive} '{value}' rounded to {planned.Fields[field.Name]}");
+                }
                 else _problems.Add(ProblemKind.Unresolved, where, $"{planned.Describe()}: {directive} '{value}' is not a number");
                 break;
             case Kind.Bool:

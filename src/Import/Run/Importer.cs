@@ -47,9 +47,6 @@ public sealed class Importer
         _out = output;
     }
 
-    public IReadOnlyDictionary<Space, Row> Rows => _rows;
-    public ProblemList Problems => _problems;
-
     /// <summary>Plain lines (the report, the steps) go to the output as they are: no wrapping, easy to grep.</summary>
     private void Say(int level, string text)
     {
@@ -139,7 +136,7 @@ public sealed class Importer
             var reply = await _client.SendAsync(HttpMethod.Delete, resource);
             if (!reply.Ok && resource != "alignakretention" && reply.Status is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed))
                 _problems.Add(ProblemKind.Refused, null, $"DELETE {resource}: {(int)reply.Status} {reply.Text}");
-            else Say(2, $"deleted {resource}");
+            else Say(3, $"DELETE {resource}: {(int)reply.Status}");
         }
     }
 
@@ -306,6 +303,7 @@ public sealed class Importer
         }
         var reply = await _client.SendAsync(HttpMethod.Post, chunk[0].Planned.Resource,
             new JsonArray(chunk.Select(c => c.Body.DeepClone()).ToArray()));
+        Say(3, $"POST {chunk[0].Planned.Resource}: {chunk.Count} document(s), {(int)reply.Status}");
         if (reply.Status == HttpStatusCode.Created && reply.Body?["_items"] is JsonArray created && created.Count == chunk.Count)
         {
             for (var i = 0; i < chunk.Count; i++) Register(chunk[i].Planned, (string)created[i]!["_id"]!, (string?)created[i]!["_etag"]);
@@ -372,6 +370,7 @@ public sealed class Importer
             etag = (string?)current.Body?["_etag"] ?? "";
         }
         var reply = await _client.SendAsync(HttpMethod.Patch, $"{resource}/{id}", body, etag);
+        Say(3, $"PATCH {resource}/{id}: {(int)reply.Status}");
         if (reply.Status == HttpStatusCode.PreconditionFailed && reply.Body is JsonObject)
         {
             var current = await _client.SendAsync(HttpMethod.Get, $"{resource}/{id}");
