@@ -172,7 +172,7 @@ public sealed partial class ConfigReader
         {
             // A date range line: the key is its day spec, so inheritance and duplicates work per exception.
             if (Timeperiods.Split(line) is { } range) Add(current, range.Spec, range.Times, where);
-            else _problems.Add(ProblemKind.Unresolved, where, $"timeperiod line '{line}' has no time range (HH:MM-HH:MM)");
+            else _problems.Add(ProblemKind.Unresolved, where, $"timeperiod line '{line}' is not a day or an exception followed by time ranges (HH:MM-HH:MM)");
             return closes ? null : current;
         }
         if (name.StartsWith('_')) name = name.ToUpperInvariant();

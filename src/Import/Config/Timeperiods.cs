@@ -53,7 +53,4 @@ public static partial class Timeperiods
         if (spec.Length == 0 || !Spec().IsMatch(spec) || !TimeRanges().IsMatch(times)) return null;
         return (spec, times);
     }
-
-    /// <summary>A spec read back, as the backend stores one: <c>{"monday": "09:00-17:00"}</c>.</summary>
-    public static bool IsValidSpec(string spec) => Spec().IsMatch(spec);
 }
