@@ -296,7 +296,23 @@ public sealed partial class Configuration
         if (o.Get(groupKey) is { Length: > 0 } groups)
             result.UnionWith(NameExpression.Evaluate(groups, _hosts.Keys, HostsOfGroup,
                 unknown => Problems.Add(ProblemKind.Unresolved, o.WhereOf(groupKey), $"{what}: unknown hostgroup '{unknown}'"), _regexMatching > 0));
+        result.ExceptWith(Excluded(o, hostKey, groupKey));
         return result;
+    }
+
+    /// <summary>
+    /// <c>!name</c> items of plain lists exclude from the whole definition (Nagios): <c>hostgroup_name web</c> with
+    /// <c>host_name !web2</c> leaves web2 out. Expressions handle their own <c>!</c>.
+    /// </summary>
+    private HashSet<string> Excluded(ConfigObject o, string hostKey, string groupKey)
+    {
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<string> Negated(string key) => Lists.Split(o.Get(key)).Where(i => i.StartsWith('!')).Select(i => i[1..].Trim());
+        if (o.Get(hostKey) is { } hosts && !NameExpression.IsExpression(hosts))
+            foreach (var name in Negated(hostKey)) excluded.UnionWith(HostByName(name) ?? []);
+        if (o.Get(groupKey) is { } groups && !NameExpression.IsExpression(groups))
+            foreach (var name in Negated(groupKey)) excluded.UnionWith(HostsOfGroup(name) ?? []);
+        return excluded;
     }
 
     // ---- services --------------------------------------------------------------------------------
@@ -373,7 +389,8 @@ public sealed partial class Configuration
                 : [];
             if (fromGroups.Count == 0 && service.Get("hostgroup_name") is { Length: > 0 } && direct.Count == 0)
                 Problems.Add(ProblemKind.Warning, service.WhereOf("hostgroup_name"), $"{what}: its hostgroups have no host, no service made");
-            foreach (var host in direct.Union(fromGroups).Order(StringComparer.Ordinal))
+            var excluded = Excluded(service, "host_name", "hostgroup_name");
+            foreach (var host in direct.Union(fromGroups).Except(excluded).Order(StringComparer.Ordinal))
             {
                 var copy = service.Copy();
                 copy.Set("host_name", host);

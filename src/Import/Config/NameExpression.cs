@@ -12,15 +12,17 @@ public static class NameExpression
     public static HashSet<string> Evaluate(string text, IReadOnlyCollection<string> everything,
         Func<string, IEnumerable<string>?> lookup, Action<string> unknown, bool plainList = false)
     {
-        // Parentheses alone do not make an expression: "srv(1)" is a name.
-        var expression = text.IndexOfAny(['&', '|']) >= 0 || text.TrimStart().StartsWith('(') || text.TrimStart().StartsWith("!(", StringComparison.Ordinal);
-        if (plainList || !expression) return EvaluateList(text, everything, lookup, unknown);
+        if (plainList || !IsExpression(text)) return EvaluateList(text, everything, lookup, unknown);
         var tokens = Tokenize(text);
         var position = 0;
         var result = Or(tokens, ref position, everything, lookup, unknown);
         if (position < tokens.Count) unknown($"unexpected '{tokens[position]}' in expression '{text}'");
         return result;
     }
+
+    /// <summary>Parentheses alone do not make an expression: <c>srv(1)</c> is a name.</summary>
+    public static bool IsExpression(string text) =>
+        text.IndexOfAny(['&', '|']) >= 0 || text.TrimStart().StartsWith('(') || text.TrimStart().StartsWith("!(", StringComparison.Ordinal);
 
     private static HashSet<string> EvaluateList(string text, IReadOnlyCollection<string> everything,
         Func<string, IEnumerable<string>?> lookup, Action<string> unknown)

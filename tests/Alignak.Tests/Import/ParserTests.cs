@@ -210,6 +210,9 @@ public sealed class ParserTests
               hostgroup_name all-servers,!prod }
             define service { service_description everything
               hostgroup_name * }
+            define service { service_description group-but-one
+              hostgroup_name linux,windows,!web
+              host_name !db1 }
             """);
         Assert.DoesNotContain(c.Problems.Items, p => p.Kind != ProblemKind.Warning);
         var services = Services(c);
@@ -217,6 +220,8 @@ public sealed class ParserTests
         Assert.Equal(["web1/star-but", "web2/star-but"], services.Where(s => s.EndsWith("/star-but")));
         Assert.Equal(["web1/nested", "win1/nested"], services.Where(s => s.EndsWith("/nested")));
         Assert.Equal(4, services.Count(s => s.EndsWith("/everything")));
+        // Exclusions apply to the whole definition: web's hosts and the host db1 are left out of linux,windows.
+        Assert.Equal(["win1/group-but-one"], services.Where(s => s.EndsWith("/group-but-one")));
     }
 
     [Fact]
