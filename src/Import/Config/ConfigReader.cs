@@ -42,6 +42,11 @@ public sealed partial class ConfigReader
     private void ReadFile(string path, SourceLocation? from)
     {
         if (!_read.Add(path)) return; // a file listed twice is read once, as Alignak
+        if (Directory.Exists(path))
+        {
+            _problems.Add(ProblemKind.Syntax, from, $"{path} is a directory: name it with cfg_dir");
+            return;
+        }
         string text;
         try { text = Decode(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

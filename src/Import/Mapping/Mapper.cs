@@ -444,7 +444,21 @@ public sealed partial class Mapper
         planned.Links.Add(new Link("hostgroups", Space.Hostgroup, groups, IsList: true));
         if (o.Get("escalation_options") is { } options) planned.Fields["escalation_options"] = Letters(options, host: true);
         Period(planned, "escalation_period");
+        AddEscalatedContacts(planned, o, HostsOf(o, "host_name", "hostgroup_name", "hostescalation").Select(_config.Host).OfType<ConfigObject>());
         return planned;
+    }
+
+    /// <summary>Nagios: an escalation's <c>+contacts</c> / <c>+contact_groups</c> add to those of what it escalates.</summary>
+    private static void AddEscalatedContacts(Planned planned, ConfigObject o, IEnumerable<ConfigObject> escalated)
+    {
+        var sources = escalated.ToList();
+        foreach (var (directive, field) in new[] { ("contacts", "users"), ("contact_groups", "usergroups") })
+        {
+            if (!(o.Own.TryGetValue(directive, out var own) && own.Value.StartsWith('+'))) continue;
+            var link = planned.Links.Single(l => l.Field == field);
+            var added = sources.SelectMany(x => Lists.Split(x.Get(directive))).Select(n => field == "users" ? UserName(n) : n);
+            planned.Links[planned.Links.IndexOf(link)] = link with { Names = link.Names.Concat(added).Distinct(StringComparer.Ordinal).ToList() };
+        }
     }
 
     private Planned ServiceEscalation(ConfigObject o)
@@ -457,7 +471,10 @@ public sealed partial class Mapper
         var planned = Simple(o, Space.ServiceEscalation, name, EscalationFields);
         planned.Links.Add(new Link("hosts", Space.Host, hosts, IsList: true));
         planned.Links.Add(new Link("hostgroups", Space.Hostgroup, groups, IsList: true));
-        planned.Links.Add(new Link("services", Space.Service, Pairs(HostsOf(o, "host_name", "hostgroup_name", "serviceescalation"), description), IsList: true));
+        var services = Pairs(HostsOf(o, "host_name", "hostgroup_name", "serviceescalation"), description);
+        planned.Links.Add(new Link("services", Space.Service, services, IsList: true));
+        var byKey = services.ToHashSet(StringComparer.Ordinal);
+        AddEscalatedContacts(planned, o, _config.Services.Where(x => byKey.Contains(x.Get("host_name") + "/" + x.Get("service_description"))));
         foreach (var required in new[] { "users", "usergroups" })
             if (!planned.Links.Any(l => l.Field == required)) planned.Fields[required] = new JsonArray();
         if (o.Get("escalation_options") is { } options) planned.Fields["escalation_options"] = Letters(options, host: true);

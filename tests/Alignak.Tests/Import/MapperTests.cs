@@ -120,4 +120,30 @@ public sealed class MapperTests
         Assert.Equal(["all-web"], LinkOf(groups.Single(g => g.Key == "web"), "_parent").Names);
         Assert.Equal(["h"], LinkOf(groups.Single(g => g.Key == "web"), "hosts").Names);
     }
+
+    [Fact]
+    public void An_escalation_with_plus_contacts_adds_those_of_the_host_or_service()
+    {
+        var plan = Plan("""
+            define contact { contact_name ops }
+            define contact { contact_name boss }
+            define contact { contact_name dev }
+            define host { host_name h
+              contacts ops }
+            define service { service_description s
+              host_name h
+              contacts dev }
+            define hostescalation { host_name h
+              contacts +boss }
+            define serviceescalation { host_name h
+              service_description s
+              contacts +boss }
+            define hostescalation { escalation_name plain
+              host_name h
+              contacts boss }
+            """);
+        Assert.Equal(["boss", "ops"], LinkOf(One(plan, Space.HostEscalation, "he_h"), "users").Names);
+        Assert.Equal(["boss", "dev"], LinkOf(One(plan, Space.ServiceEscalation, "se_h_s"), "users").Names);
+        Assert.Equal(["boss"], LinkOf(One(plan, Space.HostEscalation, "plain"), "users").Names);
+    }
 }
