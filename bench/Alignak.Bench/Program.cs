@@ -15,7 +15,9 @@ using Microsoft.Extensions.DependencyInjection;
 //   options clients=1000 rate=2000 seconds=20 light=0|1 (SQLite); the server and the clients run as child processes;
 //   light=1 clients speak the protocol on bare WebSockets and only scan frames (the server's cost, not the clients').
 // - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
-// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf] [hosts=10000]
+// - import (mode=import): a generated configuration imported with alignak-backend-import (ImportBench.cs);
+//   hosts=1000 services=10000 (services bound to 10 hostgroups).
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf|import] [hosts=10000]
 //        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20] [rounds=10]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
@@ -47,6 +49,12 @@ if (options.GetValueOrDefault("mode") == "push")
 if (options.GetValueOrDefault("mode") == "perf")
 {
     await PerfBench.RunAsync(settings, hosts, services, Option("seconds", 10), Option("rounds", 10));
+    if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
+    return;
+}
+if (options.GetValueOrDefault("mode") == "import")
+{
+    await ImportBench.RunAsync(settings, hosts, services);
     if (provider == DatabaseProvider.Sqlite) Directory.Delete(folder, recursive: true);
     return;
 }
