@@ -104,6 +104,14 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
 
     public bool Contains(string id) => Get(id) is not null;
 
+    /// <summary>A document and the revision of its configuration, read together; null when there is none.</summary>
+    public (JsonObject Document, long Revision)? GetWithRevision(string id)
+    {
+        _lock.EnterReadLock();
+        try { return _byId.TryGetValue(id, out var entry) ? (entry.Document, entry.Revision) : null; }
+        finally { _lock.ExitReadLock(); }
+    }
+
     /// <summary>Runs a read under the collection's read lock, over a consistent view.</summary>
     public T Read<T>(Func<View, T> read)
     {

@@ -13,7 +13,7 @@ namespace Alignak.Actors.Documents;
 /// commits it, applies it to this node's index, publishes it once, then replies. Writes to one
 /// resource are serial, which keeps uniqueness checks exact.
 /// </summary>
-public sealed class ResourceWriter : ReceiveActor, IWithStash
+public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
 {
     public const string ChangesTopic = "documents";
 
@@ -24,6 +24,8 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ResourceWriter(DocumentIndex index, IDocumentStore store)
     {
@@ -36,34 +38,43 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash
 
     private sealed record Committed(WriteResult Result, IActorRef ReplyTo);
 
-    private sealed record CommitFailed(Exception Cause, IActorRef ReplyTo);
+    private sealed record CommitFailed(Exception Cause, IResourceCommand Command, IActorRef ReplyTo, int Attempt);
+
+    /// <summary>A write whose document another writer changed meanwhile, planned again over the newer index.</summary>
+    private sealed record Replan(IResourceCommand Command, IActorRef ReplyTo, int Attempt) : INoSerializationVerificationNeeded;
+
+    // Another resource's writer (a hook's cascade, template propagation) may win the race for a document a few
+    // times in a row; each try waits a little longer for that writer's change to reach the index.
+    private const int MaxAttempts = 8;
 
     private void Ready()
     {
-        Receive<IResourceCommand>(command =>
+        Receive<IResourceCommand>(command => Handle(command, Sender, attempt: 1));
+        Receive<Replan>(replan => Handle(replan.Command, replan.ReplyTo, replan.Attempt));
+    }
+
+    private void Handle(IResourceCommand command, IActorRef replyTo, int attempt)
+    {
+        WriteResult result;
+        try
         {
-            WriteResult result;
-            try
-            {
-                result = _planner.Plan(command);
-            }
-            catch (Exception e)
-            {
-                _log.Error(e, "Write to {0} could not be planned", command.Resource);
-                Sender.Tell(WriteResult.Fail(WriteStatus.BadRequest, e.Message));
-                return;
-            }
-            if (result.Changes.Count == 0)
-            {
-                Sender.Tell(result);
-                return;
-            }
-            var replyTo = Sender;
-            _store.CommitAsync(result.Changes, CancellationToken.None).PipeTo(Self,
-                success: () => new Committed(result, replyTo),
-                failure: e => new CommitFailed(e, replyTo));
-            Become(Committing);
-        });
+            result = _planner.Plan(command);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Write to {0} could not be planned", command.Resource);
+            replyTo.Tell(WriteResult.Fail(WriteStatus.BadRequest, e.Message));
+            return;
+        }
+        if (result.Changes.Count == 0)
+        {
+            replyTo.Tell(result);
+            return;
+        }
+        _store.CommitAsync(result.Changes, CancellationToken.None).PipeTo(Self,
+            success: () => new Committed(result, replyTo),
+            failure: e => new CommitFailed(e, command, replyTo, attempt));
+        Become(Committing);
     }
 
     private void Committing()
@@ -78,8 +89,20 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash
         });
         Receive<CommitFailed>(failed =>
         {
-            _log.Error(failed.Cause, "Write could not be committed; nothing was changed");
-            failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Unavailable, "The database did not accept the write"));
+            var conflict = failed.Cause is DocumentConflictException || failed.Cause.InnerException is DocumentConflictException;
+            if (conflict && failed.Attempt < MaxAttempts)
+            {
+                _log.Debug("Write to {0} met another write ({1}); planning it again", failed.Command.Resource, failed.Cause.Message);
+                Timers.StartSingleTimer(Guid.NewGuid(), new Replan(failed.Command, failed.ReplyTo, failed.Attempt + 1),
+                    TimeSpan.FromMilliseconds(5 * failed.Attempt));
+            }
+            else if (conflict)
+                failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Conflict, failed.Cause.Message));
+            else
+            {
+                _log.Error(failed.Cause, "Write could not be committed; nothing was changed");
+                failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Unavailable, "The database did not accept the write"));
+            }
             Stash.UnstashAll();
             Become(Ready);
         });

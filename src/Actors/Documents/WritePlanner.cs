@@ -57,8 +57,18 @@ public sealed class WritePlanner(DocumentIndex index)
 
         // ---- staging ------------------------------------------------------------------------
 
+        // The revision of each stored document this write read, for the store's compare-and-set.
+        private readonly Dictionary<(string, string), long> _read = [];
+
         private JsonObject? Current(string res, string id) =>
-            Staged(res).TryGetValue(id, out var staged) ? staged : index.Collection(res).Get(id);
+            Staged(res).TryGetValue(id, out var staged) ? staged : Stored(res, id);
+
+        private JsonObject? Stored(string res, string id)
+        {
+            if (index.Collection(res).GetWithRevision(id) is not var (document, revision)) return null;
+            _read.TryAdd((res, id), revision);
+            return document;
+        }
 
         private Dictionary<string, JsonObject?> Staged(string res)
         {
@@ -71,7 +81,7 @@ public sealed class WritePlanner(DocumentIndex index)
         private JsonObject? Editable(string res, string id)
         {
             if (Staged(res).TryGetValue(id, out var staged)) return staged;
-            var stored = index.Collection(res).Get(id);
+            var stored = Stored(res, id);
             if (stored is null) return null;
             var copy = stored.DeepClone().AsObject();
             Stage(res, id, copy);
@@ -89,7 +99,10 @@ public sealed class WritePlanner(DocumentIndex index)
             _order.Select(key =>
             {
                 var document = _staged[key.Resource][key.Id];
-                return new DocumentChange(key.Resource, key.Id, Revisions.Next(), document?.ToJsonString(Compact));
+                // A document staged without being read (a collection delete) is checked against the index's revision now.
+                var basedOn = _read.TryGetValue(key, out var read) ? read
+                    : index.Collection(key.Resource).GetWithRevision(key.Id)?.Revision ?? DocumentChange.Absent;
+                return new DocumentChange(key.Resource, key.Id, Revisions.Next(), document?.ToJsonString(Compact), basedOn);
             }).ToList();
 
         /// <summary>Marks a server-side change of a stored document: new <c>_updated</c> and ETag.</summary>
