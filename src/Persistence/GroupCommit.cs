@@ -23,6 +23,7 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueBound) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
+    private readonly KeyValuePair<string, object?> _store = new("store", typeof(TRow).DeclaringType?.Name ?? typeof(TRow).Name);
 
     /// <param name="write">Writes the rows with the connection and transaction it is given (no commit).</param>
     public GroupCommit(DatabaseOptions database, Func<DbConnection, DbTransaction, IEnumerable<TRow>, Task> write)
@@ -46,9 +47,12 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < MaxWritesPerCommit && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await _database.WriteAsync((connection, transaction) => _write(connection, transaction, batch.SelectMany(p => p.Rows)));
+                PersistenceMetrics.GroupCommitSize.Record(batch.Count, _store);
+                PersistenceMetrics.GroupCommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, _store);
                 foreach (var pending in batch) pending.Done.TrySetResult();
             }
             catch (Exception e)

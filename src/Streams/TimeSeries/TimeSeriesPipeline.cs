@@ -73,6 +73,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     private readonly Task _completion;
     private volatile bool _anyTarget;
     private int _reconciling;
+    private long _queued;
 
     public TimeSeriesStatus Status { get; } = new();
 
@@ -111,11 +112,14 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     {
         if (!_anyTarget) return false;
         Interlocked.Increment(ref Status.Offered);
+        // Counted before the offer: the stream may route it (and count it out) before OfferAsync returns.
+        Interlocked.Increment(ref _queued);
         var offer = _queue.OfferAsync(check);
         if (offer.IsCompletedSuccessfully && offer.Result is QueueOfferResult.Enqueued) return true;
         offer.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result is QueueOfferResult.Enqueued) return;
+            Interlocked.Decrement(ref _queued);
             var dropped = Interlocked.Increment(ref Status.DroppedAtIngress);
             // One line per power of two: a flood is reported, not logged line by line.
             if ((dropped & (dropped - 1)) == 0)
@@ -147,8 +151,16 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         return status;
     }
 
+    /// <summary>Check results offered and not routed yet (the queue's depth, give or take the ones being offered).</summary>
+    public long QueueDepth => Math.Max(0, Interlocked.Read(ref _queued));
+
+    /// <summary>Points parked now, per database.</summary>
+    public IReadOnlyList<(string Resource, string Name, long Parked)> ParkedPerTarget() =>
+        _writers.Values.Select(w => (w.Target.Resource, w.Target.Name, (long)_park.Count(w.Target))).ToList();
+
     private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> Route(PerfCheck check)
     {
+        Interlocked.Decrement(ref _queued);
         var host = _index.Collection("host").Get(check.HostId);
         if (host is null || (bool?)host["process_perf_data"] == false) yield break;
         JsonObject? service = null;
@@ -248,14 +260,30 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the queue and waits until what it held is sent or parked (the actor system must still run: parking
+    /// writes documents), at most until <paramref name="cancellationToken"/> (the server's stop budget).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _targets.Changed -= OnTargetsChanged;
         _queue.Complete();
-        // Batches in flight are sent or parked before the writers go.
-        await Task.WhenAny(_completion, Task.Delay(_options.WriteTimeout + _options.Interval + TimeSpan.FromSeconds(5)));
+        try
+        {
+            await _completion.WaitAsync(_options.WriteTimeout + _options.Interval + TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            _log.LogWarning("Time series: stopped before the last batches were sent or parked ({Queued} check results queued)", QueueDepth);
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning(e, "Time series: the pipeline failed while stopping");
+        }
         foreach (var writer in _writers.Values) writer.Dispose();
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     /// <summary>One database: sends, or parks while it is down and replays with backoff until the park is empty.</summary>
     private sealed class TargetWriter(TimeSeriesTarget target, TimeSeriesPipeline owner) : IDisposable
