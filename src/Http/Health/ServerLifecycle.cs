@@ -16,16 +16,16 @@ public enum ServerPhase
 /// </summary>
 public sealed class ServerLifecycle
 {
-    private volatile ServerPhase _phase = ServerPhase.Starting;
+    private readonly IHostApplicationLifetime _lifetime;
     private volatile bool _initialized;
 
-    public ServerLifecycle(IHostApplicationLifetime lifetime)
-    {
-        lifetime.ApplicationStarted.Register(() => { if (_phase == ServerPhase.Starting) _phase = ServerPhase.Ready; });
-        lifetime.ApplicationStopping.Register(() => _phase = ServerPhase.Stopping);
-    }
+    public ServerLifecycle(IHostApplicationLifetime lifetime) => _lifetime = lifetime;
 
-    public ServerPhase Phase => _phase;
+    /// <summary>Read from the lifetime's tokens, so it is already Stopping when the first stopping callback runs.</summary>
+    public ServerPhase Phase =>
+        _lifetime.ApplicationStopping.IsCancellationRequested ? ServerPhase.Stopping
+        : _lifetime.ApplicationStarted.IsCancellationRequested ? ServerPhase.Ready
+        : ServerPhase.Starting;
 
     /// <summary>Set by the initializer: the index is loaded and every entity recovered.</summary>
     public bool Initialized => _initialized;

@@ -84,6 +84,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as systemd's stop sends it; returns the exit code and how long the process took to end.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan within)
+    {
+        var started = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the server did not exit within {within.TotalSeconds} s of SIGTERM:\n{Output}");
+        }
+        return (_process.ExitCode, started.Elapsed);
+    }
+
     /// <summary>SIGKILL: no shutdown hook runs.</summary>
     public void Kill9()
     {
