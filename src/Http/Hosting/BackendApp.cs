@@ -38,7 +38,8 @@ public static class BackendApp
     /// </summary>
     public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(7);
 
-    public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null)
+    /// <param name="quiet">No console logs (the config check prints its own report).</param>
+    public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null, bool quiet = false)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(io, MinPoolThreads));
@@ -46,9 +47,9 @@ public static class BackendApp
         builder.WebHost.UseUrls($"http://{settings.ListenAddress}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodySize);
         builder.Logging.ClearProviders();
-        if (settings.LogFormat == LogFormat.Json)
+        if (!quiet && settings.LogFormat == LogFormat.Json)
             builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
-        else
+        else if (!quiet)
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         if (!settings.Debug) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopBudget);
@@ -84,6 +85,8 @@ public static class BackendApp
                     loggers.AddLoggerFactory();
                 })
                 .WithBackendHealthChecks()
+                // Akka's last lines, after the loggers stopped, would be plain text among the JSON.
+                .AddHocon(settings.LogFormat == LogFormat.Json ? "akka.stdout-loglevel = OFF" : "", HoconAddMode.Prepend)
                 .WithRemoting(settings.ClusterHost, settings.ClusterPort)
                 .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
                 .WithSqlPersistence(database)

@@ -42,7 +42,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s""]+)")]
     private static partial Regex ListeningLine();
 
     /// <summary>Starts the server with settings from the environment (ALIGNAK_BACKEND_*), port chosen by the OS.</summary>
