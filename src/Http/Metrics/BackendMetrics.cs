@@ -99,7 +99,7 @@ public sealed class BackendMetrics : IDisposable
         HttpMethods.IsPost(request.Method) && (request.Path.Equals("/checkresult") || request.Path.Equals("/logcheckresult"));
 
     public static void Configure(MeterProviderBuilder metrics) => metrics
-        .AddMeter(MeterName, Alignak.Persistence.PersistenceMetrics.MeterName)
+        .AddMeter(MeterName, Alignak.Persistence.PersistenceMetrics.MeterName, Alignak.Streams.TimeSeries.TimeSeriesMetrics.MeterName)
         .AddMeter(FrameworkMeters)
         .AddAspNetCoreInstrumentation()
         .AddRuntimeInstrumentation()

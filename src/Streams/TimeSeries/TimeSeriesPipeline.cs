@@ -250,6 +250,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 var dropped = await _park.ForgetAsync(resource, id, CancellationToken.None);
                 if (dropped <= 0) continue;
                 Interlocked.Add(ref Status.DroppedFromPark, dropped);
+                TimeSeriesMetrics.Count(writer.Target, "dropped", dropped);
                 _log.LogWarning("Time series: {Resource} {Name} was deleted; its {Dropped} parked points are dropped",
                     resource, writer.Target.Name, dropped);
             }
@@ -327,10 +328,12 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 if (await ParkIfDownAsync(points)) return;
                 await _client.SendAsync(points, CancellationToken.None);
                 Interlocked.Add(ref Status.PointsSent, points.Count);
+                TimeSeriesMetrics.Count(Target, "sent", points.Count);
             }
             catch (TargetRejectedException e)
             {
                 Interlocked.Add(ref Status.PointsRejected, points.Count);
+                TimeSeriesMetrics.Count(Target, "refused", points.Count);
                 Log.LogWarning("Time series: {Name} refused {Count} points, dropped: {Reason}", Target.Name, points.Count, e.Message);
             }
             catch (TargetUnavailableException e)
@@ -383,8 +386,10 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         {
             var dropped = await owner._park.AddAsync(Target, points, CancellationToken.None);
             Interlocked.Add(ref Status.PointsParked, points.Count);
+            TimeSeriesMetrics.Count(Target, "parked", points.Count);
             if (dropped == 0) return;
             var total = Interlocked.Add(ref Status.DroppedFromPark, dropped);
+            TimeSeriesMetrics.Count(Target, "dropped", dropped);
             Log.LogWarning("Time series: the park of {Name} is full ({Limit} points): its {Dropped} oldest points were dropped ({Total} in all)",
                 Target.Name, owner._park.LimitPerTarget, dropped, total);
         }
@@ -430,10 +435,12 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 {
                     await _client.SendAsync(chunk.Select(p => p.Point).ToList(), CancellationToken.None);
                     Interlocked.Add(ref Status.PointsReplayed, chunk.Count);
+                    TimeSeriesMetrics.Count(Target, "replayed", chunk.Count);
                 }
                 catch (TargetRejectedException e)
                 {
                     Interlocked.Add(ref Status.PointsRejected, chunk.Count);
+                    TimeSeriesMetrics.Count(Target, "refused", chunk.Count);
                     Log.LogWarning("Time series: {Name} refused {Count} parked points, dropped: {Reason}", Target.Name, chunk.Count, e.Message);
                 }
                 catch (ObjectDisposedException e) when (!_disposed)
@@ -449,6 +456,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         private void Lost(int count, Exception e)
         {
             Interlocked.Add(ref Status.PointsLost, count);
+            TimeSeriesMetrics.Count(Target, "lost", count);
             Log.LogError(e, "Time series: {Count} points for {Name} could be neither sent nor parked", count, Target.Name);
         }
 

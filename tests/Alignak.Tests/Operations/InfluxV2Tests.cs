@@ -75,5 +75,15 @@ public sealed class InfluxV2Tests
         await Eventually(async () => (points = await victoria.ExportAsync(selector)).Count == 4, $"four points after the replay ({points.Count})");
         Assert.Equal([(t, 0.25), (t + 1, 1.5), (t + 2, 2.75), (t + 3, 3.5)], points);
         await Eventually(async () => (int?)(await admin.GetAsync("/cron_timeseries")).Body!["points_replayed"] >= 2, "points counted as replayed");
+
+        // The per-database counters at /metrics (the name "v2" is this test's own).
+        var metrics = await admin.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        foreach (var (outcome, atLeast) in new[] { ("sent", 2), ("parked", 2), ("replayed", 2) })
+        {
+            var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith("alignak_timeseries_database_points_total{", StringComparison.Ordinal)
+                && l.Contains("database=\"v2\"", StringComparison.Ordinal) && l.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal));
+            Assert.True(line is not null, $"no {outcome} line for v2 in:\n{metrics}");
+            Assert.True(double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= atLeast, line);
+        }
     }
 }
