@@ -72,7 +72,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? extra = null)
     {
         var server = Launch(database, extra);
-        await server.WaitListeningAsync();
+        try
+        {
+            await server.WaitListeningAsync();
+        }
+        catch
+        {
+            // Never leave a server behind when it did not come up (or was not recognised as up).
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
