@@ -19,6 +19,10 @@ command -v npm >/dev/null || need+=(npm)
 command -v influxd >/dev/null || need+=(influxdb)
 command -v carbon-cache >/dev/null || need+=(graphite-carbon)
 command -v whisper-fetch >/dev/null || need+=(python3-whisper)
+# InfluxDB 2.x's write API (InfluxDB.Client) is tested against VictoriaMetrics (/api/v2/write, read at /api/v1/export);
+# the tests start their own on a loopback port in a temp folder. Its package enables a systemd unit, which does not
+# start here (no systemd, policy-rc.d).
+command -v victoria-metrics >/dev/null || need+=(victoria-metrics)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,6 +1,10 @@
 using Alignak.Http.Hosting;
 using Alignak.Http.Settings;
 
+if (args.Contains(ConfigCheck.Flag))
+    return await ConfigCheck.RunAsync(Environment.GetEnvironmentVariables(), args.Where(a => a != ConfigCheck.Flag).ToArray(),
+        Console.Out, Console.Error);
+
 var notes = new List<string>();
 WebApplication app;
 try

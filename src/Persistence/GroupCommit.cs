@@ -23,10 +23,14 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueBound) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
+    private readonly KeyValuePair<string, object?> _store;
 
     /// <param name="write">Writes the rows with the connection and transaction it is given (no commit).</param>
-    public GroupCommit(DatabaseOptions database, Func<DbConnection, DbTransaction, IEnumerable<TRow>, Task> write)
+    /// <param name="owner">Names the store in the metrics: the file of the code that creates it (SqlJournal...).</param>
+    public GroupCommit(DatabaseOptions database, Func<DbConnection, DbTransaction, IEnumerable<TRow>, Task> write,
+        [System.Runtime.CompilerServices.CallerFilePath] string owner = "")
     {
+        _store = new("store", Path.GetFileNameWithoutExtension(owner));
         _database = database;
         _write = write;
         _loop = Task.Run(RunAsync);
@@ -46,9 +50,12 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < MaxWritesPerCommit && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await _database.WriteAsync((connection, transaction) => _write(connection, transaction, batch.SelectMany(p => p.Rows)));
+                PersistenceMetrics.GroupCommitSize.Record(batch.Count, _store);
+                PersistenceMetrics.GroupCommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, _store);
                 foreach (var pending in batch) pending.Done.TrySetResult();
             }
             catch (Exception e)

@@ -76,6 +76,32 @@ public static class SchemaMigrations
         return version;
     }
 
+    /// <summary>
+    /// The schema version the database holds, without changing anything (the config check): 0 for a database with
+    /// none of our tables yet, null for a SQLite file that does not exist yet (both are created at first start).
+    /// </summary>
+    public static async Task<int?> ReadVersionAsync(DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        var connectionString = options.ConnectionString;
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+            if (!File.Exists(builder.DataSource)) return null;
+            builder.Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly;
+            connectionString = builder.ConnectionString;
+        }
+        await using var connection = (options with { ConnectionString = connectionString }).CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = options.Provider == DatabaseProvider.Sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'alignak_schema'"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'alignak_schema'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken)) == 0) return 0;
+        await using var version = connection.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM alignak_schema";
+        return await version.ExecuteScalarAsync(cancellationToken) is { } found and not DBNull ? Convert.ToInt32(found) : 0;
+    }
+
     /// <summary>The SQLite file's folder must exist, and WAL lets readers run beside the writer.</summary>
     private static async Task PrepareSqliteFileAsync(DatabaseOptions options, CancellationToken cancellationToken)
     {

@@ -52,6 +52,8 @@ public static class TokenAuth
     }
 
     /// <summary>The authenticated user of this request (set by <see cref="RequireToken"/>).</summary>
+    public static JsonObject? UserOrNull(this HttpContext context) => context.Items[UserItem] as JsonObject;
+
     public static JsonObject User(this HttpContext context) =>
         context.Items[UserItem] as JsonObject ?? throw new InvalidOperationException("route is not authenticated");
 

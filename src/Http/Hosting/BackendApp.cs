@@ -10,7 +10,9 @@ using Alignak.Http.Auth;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
 using Alignak.Http.Grafana;
+using Alignak.Http.Health;
 using Alignak.Http.Live;
+using Alignak.Http.Metrics;
 using Alignak.Http.OpenApi;
 using Alignak.Http.Push;
 using Alignak.Http.Settings;
@@ -31,15 +33,27 @@ public static class BackendApp
     /// </summary>
     private const int MinPoolThreads = 64;
 
-    public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null)
+    /// <summary>
+    /// How long the hosted services may take to stop, Kestrel's drain of in-flight requests first. The actor system
+    /// (cluster leave, journal flush) stops last, in about 2 s, so the whole stop stays under a 10 s service timeout.
+    /// </summary>
+    public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(7);
+
+    /// <param name="quiet">No console logs (the config check prints its own report).</param>
+    public static WebApplication Build(BackendSettings settings, IReadOnlyList<string> notes, string[]? args = null, bool quiet = false)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(io, MinPoolThreads));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls($"http://{settings.ListenAddress}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodySize);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.ClearProviders();
+        if (!quiet && settings.LogFormat == LogFormat.Json)
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        else if (!quiet)
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         if (!settings.Debug) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopBudget);
 
         var database = settings.DatabaseOptions;
         builder.Services.AddSingleton(settings);
@@ -55,10 +69,26 @@ public static class BackendApp
         builder.Services.AddSingleton(new LoginThrottle(settings.LoginFailuresPerName, settings.LoginFailuresPerAddress, TimeProvider.System));
         builder.Services.AddSingleton<SqlLogStore>();
         builder.Services.AddSingleton<LogWriter>();
+        builder.Services.AddBackendHealth();
+        builder.Services.AddSingleton<EntityCounts>();
+        if (settings.Metrics)
+        {
+            builder.Services.AddSingleton<BackendMetrics>();
+            builder.Services.AddOpenTelemetry().WithMetrics(BackendMetrics.Configure);
+        }
 
         builder.Services.AddAkka("alignak", (akka, _) =>
         {
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "alignak.hocon"), HoconAddMode.Append)
+                // Akka's own lines go through the same loggers (and LOG_FORMAT) as the rest.
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithBackendHealthChecks()
+                // Akka's last lines, after the loggers stopped, would be plain text among the JSON.
+                .AddHocon(settings.LogFormat == LogFormat.Json ? "akka.stdout-loglevel = OFF" : "", HoconAddMode.Prepend)
                 .WithRemoting(settings.ClusterHost, settings.ClusterPort)
                 .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
                 .WithSqlPersistence(database)
@@ -83,7 +113,11 @@ public static class BackendApp
         app.Logger.LogInformation("Settings from {File}; database {Provider}",
             settings.SourceFile ?? "built-in defaults", settings.DatabaseProvider);
 
+        if (settings.AccessLog) app.UseAccessLog();
         app.UseExceptionHandler(errors => errors.Run(HandleError));
+        app.UseStoppingGate();
+        app.MapHealth();
+        if (settings.Metrics) app.UseBackendMetrics();
         app.UseGrafanaDatasourceCors(settings);
         app.UseEveCors(settings);
         app.UseHttpMethodOverride();

@@ -1,6 +1,8 @@
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Security;
+using Alignak.Http.Health;
+using Alignak.Http.Metrics;
 using Alignak.Persistence;
 
 namespace Alignak.Http.Hosting;
@@ -17,6 +19,8 @@ public sealed class BackendInitializer(
     LiveEntities entities,
     LiveSynthesis synthesis,
     PasswordHasher hasher,
+    ServerLifecycle lifecycle,
+    EntityCounts counts,
     ILogger<BackendInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -34,6 +38,7 @@ public sealed class BackendInitializer(
 
         await WakeEntitiesAsync(cancellationToken);
         synthesis.Flush();
+        lifecycle.MarkInitialized();
     }
 
     /// <summary>
@@ -48,8 +53,13 @@ public sealed class BackendInitializer(
                 .Where(d => (bool?)d["_is_template"] != true)
                 .Select(d => LiveEntities.Sync(c.Item2, d)))
             .ToList();
+        counts.Waking(items.Count);
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 512, CancellationToken = cancellationToken },
-            async (sync, ct) => await entities.AskAsync(sync, ct));
+            async (sync, ct) =>
+            {
+                await entities.AskAsync(sync, ct);
+                counts.Woke();
+            });
         if (items.Count > 0)
             log.LogInformation("Recovered {Count} host and service entities in {Seconds:F1} s", items.Count, started.Elapsed.TotalSeconds);
     }

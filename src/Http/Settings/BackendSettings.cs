@@ -69,6 +69,13 @@ public sealed class BackendSettings
     /// <summary>Seconds one write to a time-series database may take (connect and send).</summary>
     public int TimeseriesTimeout { get; set; } = 5;
 
+    /// <summary>Serve Prometheus metrics at /metrics.</summary>
+    public bool Metrics { get; set; } = true;
+    /// <summary>Console logs as text lines or as one JSON object per line (for log shippers).</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Text;
+    /// <summary>One log line per request: method, path (no query string), status, duration, user.</summary>
+    public bool AccessLog { get; set; }
+
     /// <summary>Where the settings came from, for the start-up log.</summary>
     public string? SourceFile { get; set; }
 
@@ -78,6 +85,12 @@ public sealed class BackendSettings
 
     /// <summary>The original binds every interface when HOST is empty.</summary>
     public string ListenAddress => string.IsNullOrWhiteSpace(Host) ? "0.0.0.0" : Host;
+}
+
+public enum LogFormat
+{
+    Text,
+    Json,
 }
 
 public sealed class SettingsException(IReadOnlyList<string> problems)

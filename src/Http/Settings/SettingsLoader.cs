@@ -83,6 +83,14 @@ public static class SettingsLoader
         ["TIMESERIES_BATCH_SIZE"] = (s, v) => s.TimeseriesBatchSize = Int(v, 1, int.MaxValue),
         ["TIMESERIES_BATCH_MILLISECONDS"] = (s, v) => s.TimeseriesBatchMilliseconds = Int(v, 1, int.MaxValue),
         ["TIMESERIES_TIMEOUT"] = (s, v) => s.TimeseriesTimeout = Int(v, 1, 3600),
+        ["METRICS"] = (s, v) => s.Metrics = Bool(v),
+        ["LOG_FORMAT"] = (s, v) => s.LogFormat = (String(v, allowNull: false) ?? "").ToLowerInvariant() switch
+        {
+            "text" => LogFormat.Text,
+            "json" => LogFormat.Json,
+            var other => throw new FormatException($"must be text or json, not '{other}'"),
+        },
+        ["ACCESS_LOG"] = (s, v) => s.AccessLog = Bool(v),
     };
 
     public static IReadOnlyCollection<string> KnownKeys => Keys.Keys;

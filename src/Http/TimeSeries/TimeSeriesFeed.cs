@@ -23,6 +23,8 @@ public sealed class TimeSeriesFeed(
     /// <summary>Never waits; results accepted before start-up finished are not sent (there were no check results yet).</summary>
     public void Offer(JsonObject checkResult)
     {
+        // Every durable accepted check result passes here (both ways in).
+        Metrics.BackendMetrics.CheckResultsAccepted.Add(1);
         if (_pipeline is not { } pipeline) return;
         if ((string?)(checkResult["host"] as JsonValue) is not { } host) return;
         pipeline.Offer(new PerfCheck(host, (string?)(checkResult["service"] as JsonValue), (string?)(checkResult["perf_data"] as JsonValue),
@@ -41,7 +43,7 @@ public sealed class TimeSeriesFeed(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _pipeline, null) is { } pipeline) await pipeline.DisposeAsync();
+        if (Interlocked.Exchange(ref _pipeline, null) is { } pipeline) await pipeline.StopAsync(cancellationToken);
     }
 
     /// <summary>

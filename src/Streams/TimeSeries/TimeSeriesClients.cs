@@ -20,6 +20,7 @@ public interface ITimeSeriesClient : IDisposable
     {
         { Statsd: { } statsd } => new StatsdClient(statsd, (target as GraphiteTarget)?.Prefix),
         GraphiteTarget graphite => new CarbonPickleClient(graphite, timeout),
+        InfluxTarget { V2: true } influx => new InfluxV2Client(influx, timeout),
         InfluxTarget influx => new InfluxClient(influx, timeout),
         _ => throw new ArgumentException($"no client for {target.GetType().Name}", nameof(target)),
     };

@@ -73,6 +73,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     private readonly Task _completion;
     private volatile bool _anyTarget;
     private int _reconciling;
+    private long _queued;
 
     public TimeSeriesStatus Status { get; } = new();
 
@@ -111,11 +112,14 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     {
         if (!_anyTarget) return false;
         Interlocked.Increment(ref Status.Offered);
+        // Counted before the offer: the stream may route it (and count it out) before OfferAsync returns.
+        Interlocked.Increment(ref _queued);
         var offer = _queue.OfferAsync(check);
         if (offer.IsCompletedSuccessfully && offer.Result is QueueOfferResult.Enqueued) return true;
         offer.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result is QueueOfferResult.Enqueued) return;
+            Interlocked.Decrement(ref _queued);
             var dropped = Interlocked.Increment(ref Status.DroppedAtIngress);
             // One line per power of two: a flood is reported, not logged line by line.
             if ((dropped & (dropped - 1)) == 0)
@@ -147,8 +151,16 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         return status;
     }
 
+    /// <summary>Check results offered and not routed yet (the queue's depth, give or take the ones being offered).</summary>
+    public long QueueDepth => Math.Max(0, Interlocked.Read(ref _queued));
+
+    /// <summary>Points parked now, per database.</summary>
+    public IReadOnlyList<(string Resource, string Name, long Parked)> ParkedPerTarget() =>
+        _writers.Values.Select(w => (w.Target.Resource, w.Target.Name, (long)_park.Count(w.Target))).ToList();
+
     private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> Route(PerfCheck check)
     {
+        Interlocked.Decrement(ref _queued);
         var host = _index.Collection("host").Get(check.HostId);
         if (host is null || (bool?)host["process_perf_data"] == false) yield break;
         JsonObject? service = null;
@@ -238,6 +250,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 var dropped = await _park.ForgetAsync(resource, id, CancellationToken.None);
                 if (dropped <= 0) continue;
                 Interlocked.Add(ref Status.DroppedFromPark, dropped);
+                TimeSeriesMetrics.Count(writer.Target, "dropped", dropped);
                 _log.LogWarning("Time series: {Resource} {Name} was deleted; its {Dropped} parked points are dropped",
                     resource, writer.Target.Name, dropped);
             }
@@ -248,14 +261,30 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the queue and waits until what it held is sent or parked (the actor system must still run: parking
+    /// writes documents), at most until <paramref name="cancellationToken"/> (the server's stop budget).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _targets.Changed -= OnTargetsChanged;
         _queue.Complete();
-        // Batches in flight are sent or parked before the writers go.
-        await Task.WhenAny(_completion, Task.Delay(_options.WriteTimeout + _options.Interval + TimeSpan.FromSeconds(5)));
+        try
+        {
+            await _completion.WaitAsync(_options.WriteTimeout + _options.Interval + TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            _log.LogWarning("Time series: stopped before the last batches were sent or parked ({Queued} check results queued)", QueueDepth);
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning(e, "Time series: the pipeline failed while stopping");
+        }
         foreach (var writer in _writers.Values) writer.Dispose();
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     /// <summary>One database: sends, or parks while it is down and replays with backoff until the park is empty.</summary>
     private sealed class TargetWriter(TimeSeriesTarget target, TimeSeriesPipeline owner) : IDisposable
@@ -299,10 +328,12 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 if (await ParkIfDownAsync(points)) return;
                 await _client.SendAsync(points, CancellationToken.None);
                 Interlocked.Add(ref Status.PointsSent, points.Count);
+                TimeSeriesMetrics.Count(Target, "sent", points.Count);
             }
             catch (TargetRejectedException e)
             {
                 Interlocked.Add(ref Status.PointsRejected, points.Count);
+                TimeSeriesMetrics.Count(Target, "refused", points.Count);
                 Log.LogWarning("Time series: {Name} refused {Count} points, dropped: {Reason}", Target.Name, points.Count, e.Message);
             }
             catch (TargetUnavailableException e)
@@ -355,8 +386,10 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         {
             var dropped = await owner._park.AddAsync(Target, points, CancellationToken.None);
             Interlocked.Add(ref Status.PointsParked, points.Count);
+            TimeSeriesMetrics.Count(Target, "parked", points.Count);
             if (dropped == 0) return;
             var total = Interlocked.Add(ref Status.DroppedFromPark, dropped);
+            TimeSeriesMetrics.Count(Target, "dropped", dropped);
             Log.LogWarning("Time series: the park of {Name} is full ({Limit} points): its {Dropped} oldest points were dropped ({Total} in all)",
                 Target.Name, owner._park.LimitPerTarget, dropped, total);
         }
@@ -402,10 +435,12 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
                 {
                     await _client.SendAsync(chunk.Select(p => p.Point).ToList(), CancellationToken.None);
                     Interlocked.Add(ref Status.PointsReplayed, chunk.Count);
+                    TimeSeriesMetrics.Count(Target, "replayed", chunk.Count);
                 }
                 catch (TargetRejectedException e)
                 {
                     Interlocked.Add(ref Status.PointsRejected, chunk.Count);
+                    TimeSeriesMetrics.Count(Target, "refused", chunk.Count);
                     Log.LogWarning("Time series: {Name} refused {Count} parked points, dropped: {Reason}", Target.Name, chunk.Count, e.Message);
                 }
                 catch (ObjectDisposedException e) when (!_disposed)
@@ -421,6 +456,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         private void Lost(int count, Exception e)
         {
             Interlocked.Add(ref Status.PointsLost, count);
+            TimeSeriesMetrics.Count(Target, "lost", count);
             Log.LogError(e, "Time series: {Count} points for {Name} could be neither sent nor parked", count, Target.Name);
         }
 

@@ -21,10 +21,18 @@ public sealed record GraphiteTarget(string Id, string Name, string Address, int 
     public override string Endpoint => Statsd is { } s ? $"statsd:{s.Address}:{s.Port}" : $"carbon:{Address}:{Port}";
 }
 
+/// <summary>
+/// An influxdb item. With a <paramref name="Token"/> it is an InfluxDB 2.x (or any server of the v2 write API):
+/// points go to <paramref name="Bucket"/> (default: the item's database) of <paramref name="Organization"/>;
+/// without one, to the 1.x <c>/write</c> of the database with login and password.
+/// </summary>
 public sealed record InfluxTarget(string Id, string Name, string Address, int Port, string Database, string Login,
-    string Password, StatsdEndpoint? Statsd) : TimeSeriesTarget("influxdb", Id, Name, Statsd)
+    string Password, StatsdEndpoint? Statsd, string Token = "", string Organization = "", string Bucket = "")
+    : TimeSeriesTarget("influxdb", Id, Name, Statsd)
 {
-    public override string Endpoint => Statsd is { } s ? $"statsd:{s.Address}:{s.Port}" : $"influx:{Address}:{Port}";
+    public bool V2 => Token.Length > 0;
+    public string V2Bucket => Bucket.Length > 0 ? Bucket : Database;
+    public override string Endpoint => Statsd is { } s ? $"statsd:{s.Address}:{s.Port}" : $"influx{(V2 ? "2" : "")}:{Address}:{Port}";
 }
 
 /// <summary>
@@ -106,6 +114,7 @@ public sealed class TimeSeriesTargets
             return new GraphiteTarget(id, name, (string?)document["carbon_address"] ?? "", (int?)document["carbon_port"] ?? CarbonPickle.DefaultPort,
                 (string?)document["prefix"] ?? "", (bool?)document["realms_prefix"] ?? true, statsd);
         return new InfluxTarget(id, name, (string?)document["address"] ?? "", (int?)document["port"] ?? InfluxLineProtocol.DefaultPort,
-            (string?)document["database"] ?? "alignak", (string?)document["login"] ?? "", (string?)document["password"] ?? "", statsd);
+            (string?)document["database"] ?? "alignak", (string?)document["login"] ?? "", (string?)document["password"] ?? "", statsd,
+            (string?)document["token"] ?? "", (string?)document["organization"] ?? "", (string?)document["bucket"] ?? "");
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s""]+)")]
     private static partial Regex ListeningLine();
 
     /// <summary>Starts the server with settings from the environment (ALIGNAK_BACKEND_*), port chosen by the OS.</summary>
@@ -72,7 +72,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? extra = null)
     {
         var server = Launch(database, extra);
-        await server.WaitListeningAsync();
+        try
+        {
+            await server.WaitListeningAsync();
+        }
+        catch
+        {
+            // Never leave a server behind when it did not come up (or was not recognised as up).
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
@@ -82,6 +91,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as systemd's stop sends it; returns the exit code and how long the process took to end.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan within)
+    {
+        var started = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the server did not exit within {within.TotalSeconds} s of SIGTERM:\n{Output}");
+        }
+        return (_process.ExitCode, started.Elapsed);
     }
 
     /// <summary>SIGKILL: no shutdown hook runs.</summary>

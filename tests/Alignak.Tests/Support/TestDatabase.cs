@@ -57,6 +57,15 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(DatabaseProvider.PostgreSql, builder.ConnectionString, null, name);
     }
 
+    /// <summary>PostgreSQL: drops the database under a running server (its connections are cut), as an outage would.</summary>
+    public async Task DropNowAsync()
+    {
+        await using var connection = new NpgsqlConnection(PostgresServer);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_pgName ?? throw new InvalidOperationException("not PostgreSQL")} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_folder is not null)

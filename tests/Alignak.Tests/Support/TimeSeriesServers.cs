@@ -253,3 +253,42 @@ public sealed class InfluxServer : OwnServer
         return rows;
     }
 }
+
+/// <summary>
+/// VictoriaMetrics from Debian: it speaks InfluxDB 2.x's write API (<c>/api/v2/write</c>, what InfluxDB.Client uses)
+/// and answers reads at <c>/api/v1/export</c>, so it stands in for an InfluxDB 2.x server, which Debian lacks.
+/// A point's field <c>value</c> of measurement <c>m</c> is stored as the series <c>m_value</c>.
+/// </summary>
+public sealed class VictoriaMetricsServer : OwnServer
+{
+    public int HttpPort { get; } = FreePort();
+    private readonly HttpClient _http;
+
+    public VictoriaMetricsServer() => _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
+
+    protected override ProcessStartInfo StartInfo() => new("victoria-metrics",
+        [$"-httpListenAddr=127.0.0.1:{HttpPort}", $"-storageDataPath={Folder}/data", "-search.disableCache", "-loggerLevel=ERROR"]);
+
+    protected override async Task<bool> ReadyAsync()
+    {
+        try { return (await _http.GetAsync("/health")).IsSuccessStatusCode; }
+        catch (HttpRequestException) { return false; }
+    }
+
+    /// <summary>The (timestamp in seconds, value) pairs of one series, e.g. <c>{__name__="time_value",host="web1"}</c>.</summary>
+    public async Task<IReadOnlyList<(long Time, double Value)>> ExportAsync(string selector)
+    {
+        using var response = await _http.GetAsync("/api/v1/export?match[]=" + Uri.EscapeDataString(selector));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"export {selector}: {response.StatusCode} {body}");
+        var points = new List<(long, double)>();
+        foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var series = JsonNode.Parse(line)!;
+            var values = series["values"]!.AsArray();
+            var times = series["timestamps"]!.AsArray();
+            for (var i = 0; i < values.Count; i++) points.Add(((long)times[i]! / 1000, (double)values[i]!));
+        }
+        return points.OrderBy(p => p.Item1).ToList();
+    }
+}
