@@ -55,7 +55,11 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
                 next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
             Decide(next, Sender, forceCreate: _state is null, report: true);
         });
-        Command<ApplyCheckResult>(apply => Decide(LiveRules.ApplyCheck(Current, Current.Config, apply.Result), Sender));
+        Command<ApplyCheckResult>(apply =>
+        {
+            var next = LiveRules.ApplyCheck(Current, Current.Config, apply.Result);
+            Decide(next, Sender, log: apply.Log is { } context ? CheckResultLog.Documents(context, apply.Result, next) : null);
+        });
         Command<RecordLiveState>(record =>
         {
             if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
@@ -143,25 +147,28 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Persists <paramref name="next"/> when it differs, then replies and publishes.</summary>
     /// <param name="report">Reply with the whole state as a change even when nothing changed (start-up sync).</param>
     /// <param name="replyTo">Who asked (Nobody for the entity's own timers and its services' reports).</param>
-    private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false)
+    /// <param name="log">A check result's log rows: committed with the event, or handed back unwritten when nothing changed.</param>
+    private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false,
+        (System.Text.Json.Nodes.JsonObject CheckResult, System.Text.Json.Nodes.JsonObject History, IReadOnlyList<LogDocument> Rows)? log = null)
     {
         var before = Current;
         if (!forceCreate && next == before)
         {
             var whole = report ? Change(LiveFields.ToJson(before), before) : null;
-            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole));
+            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, CheckResult: log?.CheckResult, History: log?.History));
             // A host keeps its services' states in memory only: a service reports again on every sync (start-up).
             if (report) TellHost(before);
             return;
         }
         _persisting = replyTo;
-        Persist(new LiveStateRecorded(next), recorded =>
+        Persist(new LiveStateRecorded(next) { Logs = log?.Rows }, recorded =>
         {
             _persisting = ActorRefs.Nobody;
             _state = recorded.State;
             var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
             var change = Change(fields, recorded.State);
-            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change));
+            if (!replyTo.IsNobody())
+                replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: log?.CheckResult, History: log?.History));
             _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
             if (report || before.OverallStateId != recorded.State.OverallStateId) TellHost(recorded.State);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);

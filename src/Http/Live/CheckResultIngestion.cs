@@ -49,7 +49,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0);
         }).ToList();
         await AskInOrderAsync(commands, cancellationToken);
-        var history = stored.Select(lcr => CheckResultHistory(lcr, (string)lcr["_id"]!,
+        var history = stored.Select(lcr => CheckResultLog.History(lcr, (string)lcr["_id"]!,
             (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
             (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
         await logs.InsertServerEventsAsync([], history, cancellationToken);
@@ -59,24 +59,43 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     /// <summary>A native check result, validated and resolved: its entity and what it reports.</summary>
     public sealed record NativeResult(string HostId, string? ServiceId, CheckInput Input);
 
-    /// <summary>Applies validated native results; returns, per result, the stored logcheckresult.</summary>
+    /// <summary>
+    /// Applies validated native results; returns, per result, the stored logcheckresult. Each entity builds its
+    /// result's logcheckresult and history rows and the journal commits them with the entity's event: one durable
+    /// commit per result; only a result that changed nothing (no event) has its rows written here.
+    /// </summary>
     public async Task<IReadOnlyList<(JsonObject CheckResult, LiveReply Reply)>> ApplyAsync(
         IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
     {
-        var commands = results.Select(r => (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
-            r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input)).ToList();
+        var hosts = index.Collection("host");
+        var services = index.Collection("service");
+        var commands = results.Select(r =>
+        {
+            var host = hosts.Get(r.HostId);
+            var service = r.ServiceId is { } serviceId ? services.Get(serviceId) : null;
+            var context = new CheckResultLogContext(r.HostId, (string?)host?["name"], r.ServiceId, (string?)service?["name"] ?? "",
+                host?["_realm"], host?["_sub_realm"]);
+            return (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
+                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context);
+        }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
         var checkResults = new List<JsonObject>(results.Count);
-        var history = new List<JsonObject>(results.Count);
-        for (var i = 0; i < results.Count; i++)
+        var durable = new List<JsonObject>(results.Count);
+        List<JsonObject>? unwrittenResults = null, unwrittenHistory = null;
+        foreach (var reply in replies)
         {
-            var (result, state) = (results[i], replies[i].State ?? throw new InvalidOperationException(replies[i].Message));
-            var lcr = CheckResultDocument(result, state);
+            if (reply is not { CheckResult: { } lcr, History: { } history }) throw new InvalidOperationException(reply.Message);
             checkResults.Add(lcr);
-            history.Add(CheckResultHistory(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged,
-                state.Downtimed, result.Input.Output));
+            if (reply.Outcome == LiveOutcome.Applied)
+            {
+                durable.Add(history);
+                continue;
+            }
+            (unwrittenResults ??= []).Add(lcr);
+            (unwrittenHistory ??= []).Add(history);
         }
-        await logs.InsertServerEventsAsync(checkResults, history, cancellationToken);
+        if (unwrittenResults is not null) await logs.InsertServerEventsAsync(unwrittenResults, unwrittenHistory!, cancellationToken);
+        logs.Announce(durable);
         foreach (var lcr in checkResults) timeSeries.Offer(lcr);
         return checkResults.Zip(replies).ToList();
     }
@@ -101,62 +120,6 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             });
         return replies;
     }
-
-    private JsonObject CheckResultDocument(NativeResult result, LiveState state)
-    {
-        var host = index.Collection("host").Get(result.HostId);
-        var service = result.ServiceId is { } serviceId ? index.Collection("service").Get(serviceId) : null;
-        var lcr = new JsonObject
-        {
-            ["_id"] = DocumentIds.NewId(),
-            ["schema_version"] = 3,
-            ["host"] = result.HostId,
-            ["host_name"] = host?["name"]?.DeepClone(),
-            ["service"] = result.ServiceId,
-            ["service_name"] = service?["name"]?.DeepClone() ?? "",
-            ["state"] = state.State,
-            ["state_type"] = state.StateType,
-            ["state_id"] = state.StateId,
-            ["passive_check"] = state.PassiveCheck,
-            ["acknowledged"] = state.Acknowledged,
-            ["acknowledgement_type"] = state.AcknowledgementType,
-            ["downtimed"] = state.Downtimed,
-            ["last_check"] = result.Input.CheckTime,
-            ["last_state"] = state.LastState,
-            ["last_state_type"] = state.LastStateType,
-            ["last_state_id"] = StateIdOf(state.Kind, state.LastState),
-            ["output"] = result.Input.Output,
-            ["long_output"] = result.Input.LongOutput,
-            ["perf_data"] = result.Input.PerfData,
-            ["latency"] = result.Input.Latency,
-            ["execution_time"] = result.Input.ExecutionTime,
-            ["current_attempt"] = state.CurrentAttempt,
-            ["state_changed"] = state.StateChanged == 1,
-            ["last_state_changed"] = state.LastStateChanged,
-            ["last_hard_state_changed"] = state.LastHardStateChanged,
-        };
-        var names = state.Kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
-        for (var n = 0; n < names.Length; n++)
-            lcr[$"last_time_{n}"] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
-        return lcr;
-    }
-
-    private static int StateIdOf(EntityKind kind, string state) =>
-        Enumerable.Range(0, 5).Select(code => LiveRules.StateFor(kind, code)).FirstOrDefault(s => s?.State == state)?.StateId ?? 3;
-
-    private static JsonObject CheckResultHistory(JsonObject lcr, string lcrId, string state, string stateType, bool acknowledged,
-        bool downtimed, string output) => new()
-    {
-        ["type"] = "check.result",
-        ["host"] = lcr["host"]?.DeepClone(),
-        ["host_name"] = lcr["host_name"]?.DeepClone(),
-        ["service"] = lcr["service"]?.DeepClone(),
-        ["service_name"] = lcr["service_name"]?.DeepClone() ?? "",
-        ["user"] = null,
-        ["user_name"] = "Alignak",
-        ["logcheckresult"] = lcrId,
-        ["message"] = LiveRules.CheckResultMessage(state, stateType, acknowledged, downtimed, output),
-    };
 }
 
 /// <summary>The journal refused a change: the request is answered 503 and may be retried.</summary>

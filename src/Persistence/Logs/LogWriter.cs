@@ -16,6 +16,12 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     /// <summary>History events once durable (the live push forwards them), in the order they were written.</summary>
     public event Action<IReadOnlyList<JsonObject>>? HistoryStored;
 
+    /// <summary>History events made durable elsewhere (with an entity's event, by the journal): announced as if written here.</summary>
+    public void Announce(IReadOnlyList<JsonObject> history)
+    {
+        if (history.Count > 0) HistoryStored?.Invoke(history);
+    }
+
     /// <param name="afterInsert">Runs once the items are durable, before the reply (the live-state update of check results).</param>
     public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken,
         Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null)
