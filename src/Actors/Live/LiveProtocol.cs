@@ -20,9 +20,12 @@ public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInp
 
 /// <summary>
 /// Live fields told by Alignak (a PATCH of <c>ls_*</c> or a logcheckresult), recorded as they are. With
-/// <paramref name="GateLastCheck"/>, ignored when older than the stored last check (spec 2.10).
+/// <paramref name="GateLastCheck"/>, ignored when older than the stored last check (spec 2.10). <paramref name="Logs"/>:
+/// rows committed with the event (a logcheckresult and its history); unwritten unless the reply is
+/// <see cref="LiveOutcome.Applied"/>.
 /// </summary>
-public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null) : ILiveCommand;
+public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null,
+    IReadOnlyList<LogDocument>? Logs = null) : ILiveCommand;
 
 public sealed record AcknowledgeProblem(string EntityId, EntityKind Kind, Acknowledgement Acknowledgement) : ILiveCommand;
 

@@ -183,7 +183,7 @@ public static class LogEndpoints
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         var result = await writer.CreateAsync(resource, body!, cancellationToken,
-            resource == "logcheckresult" ? live.AfterLogCheckResultsAsync : null);
+            resource == "logcheckresult" ? live.RecordLogCheckResultsAsync : null);
         return WriteResponses.ForCreate(resource, result);
     }
 

@@ -19,6 +19,42 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     /// <summary>How far in the future a check time may be (clock skew between a sender and this server).</summary>
     public const long MaxFutureSeconds = 600;
 
+    /// <summary>
+    /// Check results being applied at once, from every request: past it a request is refused (503 with Retry-After)
+    /// before anything is applied, rather than queued without bound or timed out half-way.
+    /// </summary>
+    public const int MaxInFlight = 4_000;
+
+    /// <summary>Seconds a refused sender is told to wait.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    private long _inFlight;
+    private long _refused;
+
+    /// <summary>Check results refused by admission control since start.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Room for <paramref name="count"/> results until disposed; null when full (counted in <see cref="Refused"/>).
+    /// A request alone may exceed the bound (a large batch is not refused forever).
+    /// </summary>
+    public Admission? TryAdmit(int count)
+    {
+        var total = Interlocked.Add(ref _inFlight, count);
+        if (total <= MaxInFlight || total == count) return new Admission(this, count);
+        Interlocked.Add(ref _inFlight, -count);
+        Interlocked.Add(ref _refused, count);
+        return null;
+    }
+
+    /// <summary>Results admitted by <see cref="TryAdmit"/>; disposing gives their room back.</summary>
+    public sealed class Admission(CheckResultIngestion owner, int count) : IDisposable
+    {
+        private int _count = count;
+
+        public void Dispose() => Interlocked.Add(ref owner._inFlight, -Interlocked.Exchange(ref _count, 0));
+    }
+
     private static readonly (string From, string To)[] LcrFields =
     [
         ("state", "ls_state"), ("state_type", "ls_state_type"), ("state_id", "ls_state_id"),
@@ -33,10 +69,18 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     private static readonly string[] HostLastTimes = ["up", "down", null!, null!, "unreachable"];
     private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
 
-    /// <summary>After stored logcheckresults: each entity records what it is told, unless older than its last check.</summary>
-    public async Task AfterLogCheckResultsAsync(IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validated logcheckresults: each entity records what it is told, unless older than its last check, and the
+    /// journal commits the logcheckresult and its history row with the entity's event (one durable commit); the rows
+    /// of results that change nothing are written here.
+    /// </summary>
+    public async Task RecordLogCheckResultsAsync(IReadOnlyList<JsonObject> stored, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken)
     {
-        var commands = stored.Select(lcr =>
+        var history = stored.Select(lcr => CheckResultLog.History(lcr, (string)lcr["_id"]!,
+            (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
+            (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
+        var historyRows = logs.Stamp(history);
+        var commands = stored.Select((lcr, i) =>
         {
             var (id, kind) = Target(lcr);
             var told = new JsonObject();
@@ -46,15 +90,19 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             var names = kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
             for (var n = 0; n < names.Length; n++)
                 if (names[n] is { } state && lcr[$"last_time_{n}"] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
-            return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0);
+            return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0,
+                [Document("logcheckresult", rows[i]), Document("history", historyRows[i])]);
         }).ToList();
-        await AskInOrderAsync(commands, cancellationToken);
-        var history = stored.Select(lcr => CheckResultLog.History(lcr, (string)lcr["_id"]!,
-            (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
-            (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
-        await logs.InsertServerEventsAsync([], history, cancellationToken);
+        var replies = await AskInOrderAsync(commands, cancellationToken);
+        var unwritten = new List<(string, LogRow)>();
+        for (var i = 0; i < replies.Length; i++)
+            if (replies[i].Outcome != LiveOutcome.Applied) unwritten.AddRange([("logcheckresult", rows[i]), ("history", historyRows[i])]);
+        await logs.InsertAsync(unwritten, cancellationToken);
+        logs.Announce(history);
         foreach (var lcr in stored) timeSeries.Offer(lcr);
     }
+
+    private static LogDocument Document(string resource, LogRow row) => new(resource, row.Id, row.Created, row.Host, row.Service, row.Type, row.Json);
 
     /// <summary>A native check result, validated and resolved: its entity and what it reports.</summary>
     public sealed record NativeResult(string HostId, string? ServiceId, CheckInput Input);
