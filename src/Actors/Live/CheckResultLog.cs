@@ -27,6 +27,9 @@ public static class CheckResultLog
     private static readonly string[] HostLastTimes = ["up", "down", null!, null!, "unreachable"];
     private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
 
+    /// <summary>The state named by a logcheckresult's <c>last_time_&lt;n&gt;</c> (null where the kind has none).</summary>
+    public static IReadOnlyList<string?> LastTimeNames(EntityKind kind) => kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
+
     /// <summary>The logcheckresult and its history event, complete with their meta fields (as the log writer stores them).</summary>
     /// <returns>Both documents, and both as rows for the journal.</returns>
     public static (JsonObject CheckResult, JsonObject History, IReadOnlyList<LogDocument> Rows) Documents(
@@ -62,8 +65,8 @@ public static class CheckResultLog
             ["last_state_changed"] = state.LastStateChanged,
             ["last_hard_state_changed"] = state.LastHardStateChanged,
         };
-        var names = state.Kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
-        for (var n = 0; n < names.Length; n++)
+        var names = LastTimeNames(state.Kind);
+        for (var n = 0; n < names.Count; n++)
             lcr[$"last_time_{n}"] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
         var history = History(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged, state.Downtimed, input.Output);
         history["_id"] = DocumentIds.NewId(now);

@@ -9,7 +9,7 @@ namespace Alignak.Http.Live;
 /// <summary>
 /// Check results into live state. Alignak-compatible: a stored logcheckresult is recorded by its entity as told
 /// (spec 2.10). Native (<c>POST /checkresult</c>): the entity applies Nagios semantics. Both end with the
-/// logcheckresult and <c>check.result</c> history rows, written before the reply.
+/// logcheckresult and <c>check.result</c> history rows, committed with the entity's event before the reply.
 /// </summary>
 public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, DocumentIndex index, TimeSeriesFeed timeSeries)
 {
@@ -66,9 +66,6 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
         ("last_state_changed", "ls_last_state_changed"), ("last_hard_state_changed", "ls_last_hard_state_changed"),
     ];
 
-    private static readonly string[] HostLastTimes = ["up", "down", null!, null!, "unreachable"];
-    private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
-
     /// <summary>
     /// Validated logcheckresults: each entity records what it is told, unless older than its last check, and the
     /// journal commits the logcheckresult and its history row with the entity's event (one durable commit); the rows
@@ -87,8 +84,8 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             foreach (var (from, to) in LcrFields)
                 if (lcr[from] is { } value) told[to] = value.DeepClone();
             if (lcr["state_changed"] is JsonValue changed && changed.TryGetValue<bool>(out var flag)) told["ls_state_changed"] = flag ? 1 : 0;
-            var names = kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
-            for (var n = 0; n < names.Length; n++)
+            var names = CheckResultLog.LastTimeNames(kind);
+            for (var n = 0; n < names.Count; n++)
                 if (names[n] is { } state && lcr[$"last_time_{n}"] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
             return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0,
                 [Document("logcheckresult", rows[i]), Document("history", historyRows[i])]);
