@@ -14,10 +14,13 @@ using Microsoft.Extensions.DependencyInjection;
 // - push (mode=push): live push delivery latency to many SignalR clients, server CPU and memory (PushBench.cs);
 //   options clients=1000 rate=2000 seconds=20 light=0|1 (SQLite); the server and the clients run as child processes;
 //   light=1 clients speak the protocol on bare WebSockets and only scan frames (the server's cost, not the clients').
+// - sidebyside (mode=sidebyside): check-result ingestion against a private Icinga 2 on the same machine, with the same
+//   wrk loads (SideBySideBench.cs); options hosts=1000 services=10 (per host) seconds=10 only=<load names, comma-separated>
+//   trace=<folder> (perf CPU samples of our server during each of its runs).
 // - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
 // - import (mode=import): a generated configuration imported with alignak-backend-import (ImportBench.cs);
 //   hosts=1000 services=10000 (services bound to 10 hostgroups).
-// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf|import] [hosts=10000]
+// Usage: dotnet run -c Release --project bench/Alignak.Bench -- [mode=reads|templates|live|push|perf|sidebyside|import] [hosts=10000]
 //        [services=100000] [provider=sqlite|postgresql] [database=<connection string>] [runs=200] [seconds=20] [rounds=10]
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 int Option(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
@@ -40,6 +43,13 @@ var settings = new BackendSettings
     Host = "127.0.0.1", Port = 0, DatabaseProvider = provider, Database = connection,
     PaginationLimit = 5000, PasswordHashIterations = 1000,
 };
+if (options.GetValueOrDefault("mode") == "sidebyside")
+{
+    await SideBySideBench.RunAsync(Option("hosts", 1000), Option("services", 10), Option("seconds", 10), options.GetValueOrDefault("only"),
+        options.GetValueOrDefault("trace"));
+    Directory.Delete(folder, recursive: true);
+    return;
+}
 if (options.GetValueOrDefault("mode") == "push")
 {
     await PushBench.RunAsync(connection, Option("clients", 1000), Option("rate", 2000), Option("seconds", 20), Option("light", 0) == 1);

@@ -295,7 +295,7 @@ public static partial class PushBench
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p / 100))];
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningLine();
+    internal static partial Regex ListeningLine();
 
     [GeneratedRegex(@"^(READY .*)$")]
     private static partial Regex ReadyLine();
@@ -328,11 +328,13 @@ public static partial class PushBench
     }
 
     /// <summary>A child process of this bench (the built server, or the clients), stopped by its PID.</summary>
-    private sealed class Child : IAsyncDisposable
+    /// <summary>A child process of a bench (the server, the clients), killed by its PID at the end.</summary>
+    internal sealed class Child : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly TaskCompletionSource<string> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string Ready { get; private set; } = "";
+        public int Pid => _process.Id;
 
         private Child(Process process) => _process = process;
 

@@ -66,14 +66,17 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     /// <summary>
     /// A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.
     /// <paramref name="ConfigEtag"/>: the stored document's ETag, before a live state was merged in.
+    /// <paramref name="Config"/>: the stored document as parsed (immutable, shared): a live change builds its new
+    /// document over it instead of deep-cloning the current one (a clone copies every value into its own JsonDocument).
     /// </summary>
-    private sealed class Entry(JsonObject document, byte[]? utf8, long revision, string? configEtag)
+    private sealed class Entry(JsonObject document, byte[]? utf8, long revision, string? configEtag, System.Text.Json.JsonElement config)
     {
         private byte[]? _utf8 = utf8;
 
         public JsonObject Document { get; } = document;
         public long Revision { get; } = revision;
         public string? ConfigEtag { get; } = configEtag;
+        public System.Text.Json.JsonElement Config { get; } = config;
 
         /// <summary>
         /// Rendered on first read after a live-state change, so a check result does not pay for it; readers racing
@@ -160,11 +163,11 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         if (current is not null && current.Revision >= change.Revision) return;
         if (_deleted.TryGetValue(change.Id, out var deletedAt) && deletedAt >= change.Revision) return;
 
-        if (current is not null) Unindex(change.Id, current.Document);
         // An insert or a delete changes every order; an update only those of the fields it changes (below).
         if (!known || change.Json is null) _orders.Clear();
         if (change.Json is null)
         {
+            if (current is not null) Unindex(change.Id, current.Document);
             _items.Remove(change.Id);
             _byId.Remove(change.Id);
             _live.Remove(change.Id);
@@ -173,14 +176,15 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             return;
         }
         byte[]? utf8 = Encoding.UTF8.GetBytes(change.Json);
-        var document = JsonObject.Create(System.Text.Json.JsonDocument.Parse(utf8).RootElement)!;
+        var config = System.Text.Json.JsonDocument.Parse(utf8).RootElement;
+        var document = JsonObject.Create(config)!;
         var configEtag = document["_etag"]?.GetValue<string>();
         if (_live.TryGetValue(change.Id, out var live))
         {
             Overlay(document, configEtag, live.Fields);
             utf8 = null;
         }
-        Store(change.Id, current, new Entry(document, utf8, change.Revision, configEtag));
+        Store(change.Id, current, new Entry(document, utf8, change.Revision, configEtag, config));
     }
 
     internal void ApplyLive(LiveChange change)
@@ -193,10 +197,10 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             var fields = LiveFields.ToJson(change.State);
             _live[change.Id] = (change.Revision, fields);
             if (!_byId.TryGetValue(change.Id, out var current)) return;
-            Unindex(change.Id, current.Document);
-            var document = current.Document.DeepClone().AsObject();
+            // Every live field is set again: the stored document with the new live state is the whole new document.
+            var document = JsonObject.Create(current.Config)!;
             Overlay(document, current.ConfigEtag, fields);
-            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag), change);
+            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag, current.Config), change);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -217,18 +221,26 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
         _ = entry.Document.Count;
         _items[id] = _byId[id] = entry;
-        Index(id, entry.Document);
+        Reindex(id, before?.Document, entry.Document);
         if (before is { } previous)
             foreach (var field in _orders.Keys)
                 if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);
         owner.OnChanged(new IndexChange(Resource, before?.Document, entry.Document, live));
     }
 
-    private void Index(string id, JsonObject document)
+    /// <summary>Moves the id between lookups only for the indexed fields whose value changed (a live change: ls_state at most).</summary>
+    private void Reindex(string id, JsonObject? before, JsonObject document)
     {
         foreach (var field in DocumentIndex.IndexedFields)
         {
-            if (LookupKey(document, field) is not { } key) continue;
+            var was = before is null ? null : LookupKey(before, field);
+            if (LookupKey(document, field) is not { } key)
+            {
+                if (was is not null) Unlink(id, field, was);
+                continue;
+            }
+            if (was == key) continue;
+            if (was is not null) Unlink(id, field, was);
             if (!_lookups.TryGetValue(field, out var byValue))
                 _lookups[field] = byValue = new Dictionary<string, IdSet>(StringComparer.Ordinal);
             if (!byValue.TryGetValue(key, out var ids))
@@ -240,13 +252,15 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     private void Unindex(string id, JsonObject document)
     {
         foreach (var field in DocumentIndex.IndexedFields)
+            if (LookupKey(document, field) is { } key) Unlink(id, field, key);
+    }
+
+    private void Unlink(string id, string field, string key)
+    {
+        if (_lookups.TryGetValue(field, out var byValue) && byValue.TryGetValue(key, out var ids))
         {
-            if (LookupKey(document, field) is not { } key) continue;
-            if (_lookups.TryGetValue(field, out var byValue) && byValue.TryGetValue(key, out var ids))
-            {
-                ids.Remove(id);
-                if (ids.Count == 0) byValue.Remove(key);
-            }
+            ids.Remove(id);
+            if (ids.Count == 0) byValue.Remove(key);
         }
     }
 

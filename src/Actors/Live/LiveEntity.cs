@@ -55,13 +55,23 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
                 next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
             Decide(next, Sender, forceCreate: _state is null, report: true);
         });
-        Command<ApplyCheckResult>(apply => Decide(LiveRules.ApplyCheck(Current, Current.Config, apply.Result), Sender));
+        Command<ApplyCheckResult>(apply =>
+        {
+            var next = LiveRules.ApplyCheck(Current, Current.Config, apply.Result);
+            if (apply.Log is not { } context)
+            {
+                Decide(next, Sender);
+                return;
+            }
+            var (checkResult, history, rows) = CheckResultLog.Documents(context, apply.Result, next);
+            Decide(next, Sender, rows: rows, checkResult: checkResult, history: history);
+        });
         Command<RecordLiveState>(record =>
         {
             if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
                 Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
             else
-                Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender);
+                Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender, rows: record.Logs);
         });
         Command<AcknowledgeProblem>(ack =>
         {
@@ -143,25 +153,30 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Persists <paramref name="next"/> when it differs, then replies and publishes.</summary>
     /// <param name="report">Reply with the whole state as a change even when nothing changed (start-up sync).</param>
     /// <param name="replyTo">Who asked (Nobody for the entity's own timers and its services' reports).</param>
-    private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false)
+    /// <param name="rows">Log rows committed with the event (left unwritten when nothing changed: the reply says so).</param>
+    /// <param name="checkResult">A native check result's documents (of <paramref name="rows"/>), handed back in the reply.</param>
+    private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false,
+        IReadOnlyList<LogDocument>? rows = null, System.Text.Json.Nodes.JsonObject? checkResult = null,
+        System.Text.Json.Nodes.JsonObject? history = null)
     {
         var before = Current;
         if (!forceCreate && next == before)
         {
             var whole = report ? Change(LiveFields.ToJson(before), before) : null;
-            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole));
+            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, CheckResult: checkResult, History: history));
             // A host keeps its services' states in memory only: a service reports again on every sync (start-up).
             if (report) TellHost(before);
             return;
         }
         _persisting = replyTo;
-        Persist(new LiveStateRecorded(next), recorded =>
+        Persist(new LiveStateRecorded(next) { Logs = rows }, recorded =>
         {
             _persisting = ActorRefs.Nobody;
             _state = recorded.State;
             var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
             var change = Change(fields, recorded.State);
-            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change));
+            if (!replyTo.IsNobody())
+                replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: checkResult, History: history));
             _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
             if (report || before.OverallStateId != recorded.State.OverallStateId) TellHost(recorded.State);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);

@@ -12,14 +12,20 @@ public interface ILiveCommand : ILiveMessage
     EntityKind Kind { get; }
 }
 
-/// <summary>A native check result: the entity applies Nagios semantics.</summary>
-public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInput Result) : ILiveCommand;
+/// <summary>
+/// A native check result: the entity applies Nagios semantics. With <paramref name="Log"/>, the entity also builds the
+/// result's logcheckresult and history rows, committed with its event (the reply carries them).
+/// </summary>
+public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInput Result, CheckResultLogContext? Log = null) : ILiveCommand;
 
 /// <summary>
 /// Live fields told by Alignak (a PATCH of <c>ls_*</c> or a logcheckresult), recorded as they are. With
-/// <paramref name="GateLastCheck"/>, ignored when older than the stored last check (spec 2.10).
+/// <paramref name="GateLastCheck"/>, ignored when older than the stored last check (spec 2.10). <paramref name="Logs"/>:
+/// rows committed with the event (a logcheckresult and its history); unwritten unless the reply is
+/// <see cref="LiveOutcome.Applied"/>.
 /// </summary>
-public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null) : ILiveCommand;
+public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null,
+    IReadOnlyList<LogDocument>? Logs = null) : ILiveCommand;
 
 public sealed record AcknowledgeProblem(string EntityId, EntityKind Kind, Acknowledgement Acknowledgement) : ILiveCommand;
 
@@ -65,14 +71,27 @@ public enum LiveOutcome
 /// <summary>One accepted change of an item's live state: the fields that changed and the whole new state.</summary>
 public sealed record LiveChange(string Resource, string Id, long Revision, JsonObject Fields, LiveState State) : ILiveMessage;
 
-/// <summary>The entity's answer, sent once the change is durable.</summary>
-public sealed record LiveReply(LiveOutcome Outcome, LiveState? State, LiveChange? Change = null, string? Message = null) : ILiveMessage;
+/// <summary>
+/// The entity's answer, sent once the change is durable. <paramref name="CheckResult"/> and <paramref name="History"/>:
+/// the log documents of an <see cref="ApplyCheckResult"/> with a log context, durable with the event when
+/// <see cref="LiveOutcome.Applied"/> (otherwise nothing was persisted and the caller writes them).
+/// </summary>
+public sealed record LiveReply(LiveOutcome Outcome, LiveState? State, LiveChange? Change = null, string? Message = null,
+    JsonObject? CheckResult = null, JsonObject? History = null) : ILiveMessage;
 
 /// <summary>The publication every node's index (and later the live push) consumes.</summary>
 public sealed record LiveChanged(LiveChange Change) : ILiveMessage;
 
 /// <summary>The only event: the entity's whole new state (small, and recovery needs nothing else).</summary>
-public sealed record LiveStateRecorded(LiveState State) : ILiveMessage;
+public sealed record LiveStateRecorded(LiveState State) : ILiveMessage
+{
+    /// <summary>
+    /// Log rows the journal writes in the same transaction as this event (not part of the event: recovery never
+    /// reads them back), so a reply means the state and its log rows are durable together.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<LogDocument>? Logs { get; init; }
+}
 
 /// <summary>History events written on one node, published for every node's live push (topic <c>history</c>).</summary>
 public sealed record HistoryRecorded(JsonArray Events) : ILiveMessage

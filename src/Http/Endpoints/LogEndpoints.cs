@@ -192,7 +192,7 @@ public static class LogEndpoints
         if (error is not null) return error;
         var rights = http.Rights();
         var result = await writer.CreateAsync(resource, body!, cancellationToken,
-            resource == "logcheckresult" ? live.AfterLogCheckResultsAsync : null,
+            resource == "logcheckresult" ? live.RecordLogCheckResultsAsync : null,
             (stored, written) => rights.RefuseWrite(resource, stored, written));
         return WriteResponses.ForCreate(resource, result);
     }

@@ -53,6 +53,11 @@ public static class CheckResultEndpoints
         if (outcomes.Any(o => !o.IsValid))
             return WriteResponses.ForCreate("logcheckresult", new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch));
 
+        using var admission = ingestion.TryAdmit(results.Count);
+        if (admission is null)
+            return EveResults.Error(StatusCodes.Status503ServiceUnavailable,
+                $"Too many check results in flight (at most {CheckResultIngestion.MaxInFlight}): retry later",
+                response => response.Headers.RetryAfter = CheckResultIngestion.RetryAfterSeconds.ToString());
         IReadOnlyList<(JsonObject CheckResult, LiveReply Reply)> applied;
         try
         {

@@ -9,7 +9,7 @@ namespace Alignak.Http.Live;
 /// <summary>
 /// Check results into live state. Alignak-compatible: a stored logcheckresult is recorded by its entity as told
 /// (spec 2.10). Native (<c>POST /checkresult</c>): the entity applies Nagios semantics. Both end with the
-/// logcheckresult and <c>check.result</c> history rows, written before the reply.
+/// logcheckresult and <c>check.result</c> history rows, committed with the entity's event before the reply.
 /// </summary>
 public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, DocumentIndex index, TimeSeriesFeed timeSeries)
 {
@@ -18,6 +18,42 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
 
     /// <summary>How far in the future a check time may be (clock skew between a sender and this server).</summary>
     public const long MaxFutureSeconds = 600;
+
+    /// <summary>
+    /// Check results being applied at once, from every request: past it a request is refused (503 with Retry-After)
+    /// before anything is applied, rather than queued without bound or timed out half-way.
+    /// </summary>
+    public const int MaxInFlight = 4_000;
+
+    /// <summary>Seconds a refused sender is told to wait.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    private long _inFlight;
+    private long _refused;
+
+    /// <summary>Check results refused by admission control since start.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Room for <paramref name="count"/> results until disposed; null when full (counted in <see cref="Refused"/>).
+    /// A request alone may exceed the bound (a large batch is not refused forever).
+    /// </summary>
+    public Admission? TryAdmit(int count)
+    {
+        var total = Interlocked.Add(ref _inFlight, count);
+        if (total <= MaxInFlight || total == count) return new Admission(this, count);
+        Interlocked.Add(ref _inFlight, -count);
+        Interlocked.Add(ref _refused, count);
+        return null;
+    }
+
+    /// <summary>Results admitted by <see cref="TryAdmit"/>; disposing gives their room back.</summary>
+    public sealed class Admission(CheckResultIngestion owner, int count) : IDisposable
+    {
+        private int _count = count;
+
+        public void Dispose() => Interlocked.Add(ref owner._inFlight, -Interlocked.Exchange(ref _count, 0));
+    }
 
     private static readonly (string From, string To)[] LcrFields =
     [
@@ -30,53 +66,81 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
         ("last_state_changed", "ls_last_state_changed"), ("last_hard_state_changed", "ls_last_hard_state_changed"),
     ];
 
-    private static readonly string[] HostLastTimes = ["up", "down", null!, null!, "unreachable"];
-    private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
-
-    /// <summary>After stored logcheckresults: each entity records what it is told, unless older than its last check.</summary>
-    public async Task AfterLogCheckResultsAsync(IReadOnlyList<JsonObject> stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validated logcheckresults: each entity records what it is told, unless older than its last check, and the
+    /// journal commits the logcheckresult and its history row with the entity's event (one durable commit); the rows
+    /// of results that change nothing are written here.
+    /// </summary>
+    public async Task RecordLogCheckResultsAsync(IReadOnlyList<JsonObject> stored, IReadOnlyList<LogRow> rows, CancellationToken cancellationToken)
     {
-        var commands = stored.Select(lcr =>
+        var history = stored.Select(lcr => CheckResultLog.History(lcr, (string)lcr["_id"]!,
+            (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
+            (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
+        var historyRows = logs.Stamp(history);
+        var commands = stored.Select((lcr, i) =>
         {
             var (id, kind) = Target(lcr);
             var told = new JsonObject();
             foreach (var (from, to) in LcrFields)
                 if (lcr[from] is { } value) told[to] = value.DeepClone();
             if (lcr["state_changed"] is JsonValue changed && changed.TryGetValue<bool>(out var flag)) told["ls_state_changed"] = flag ? 1 : 0;
-            var names = kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
-            for (var n = 0; n < names.Length; n++)
+            var names = CheckResultLog.LastTimeNames(kind);
+            for (var n = 0; n < names.Count; n++)
                 if (names[n] is { } state && lcr[$"last_time_{n}"] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
-            return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0);
+            return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0,
+                [Document("logcheckresult", rows[i]), Document("history", historyRows[i])]);
         }).ToList();
-        await AskInOrderAsync(commands, cancellationToken);
-        var history = stored.Select(lcr => CheckResultHistory(lcr, (string)lcr["_id"]!,
-            (string?)lcr["state"] ?? "", (string?)lcr["state_type"] ?? "", (bool?)lcr["acknowledged"] ?? false,
-            (bool?)lcr["downtimed"] ?? false, (string?)lcr["output"] ?? "")).ToList();
-        await logs.InsertServerEventsAsync([], history, cancellationToken);
+        var replies = await AskInOrderAsync(commands, cancellationToken);
+        var unwritten = new List<(string, LogRow)>();
+        for (var i = 0; i < replies.Length; i++)
+            if (replies[i].Outcome != LiveOutcome.Applied) unwritten.AddRange([("logcheckresult", rows[i]), ("history", historyRows[i])]);
+        await logs.InsertAsync(unwritten, cancellationToken);
+        logs.Announce(history);
         foreach (var lcr in stored) timeSeries.Offer(lcr);
     }
+
+    private static LogDocument Document(string resource, LogRow row) => new(resource, row.Id, row.Created, row.Host, row.Service, row.Type, row.Json);
 
     /// <summary>A native check result, validated and resolved: its entity and what it reports.</summary>
     public sealed record NativeResult(string HostId, string? ServiceId, CheckInput Input);
 
-    /// <summary>Applies validated native results; returns, per result, the stored logcheckresult.</summary>
+    /// <summary>
+    /// Applies validated native results; returns, per result, the stored logcheckresult. Each entity builds its
+    /// result's logcheckresult and history rows and the journal commits them with the entity's event: one durable
+    /// commit per result; only a result that changed nothing (no event) has its rows written here.
+    /// </summary>
     public async Task<IReadOnlyList<(JsonObject CheckResult, LiveReply Reply)>> ApplyAsync(
         IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
     {
-        var commands = results.Select(r => (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
-            r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input)).ToList();
+        var hosts = index.Collection("host");
+        var services = index.Collection("service");
+        var commands = results.Select(r =>
+        {
+            var host = hosts.Get(r.HostId);
+            var service = r.ServiceId is { } serviceId ? services.Get(serviceId) : null;
+            var context = new CheckResultLogContext(r.HostId, (string?)host?["name"], r.ServiceId, (string?)service?["name"] ?? "",
+                host?["_realm"], host?["_sub_realm"]);
+            return (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
+                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context);
+        }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
         var checkResults = new List<JsonObject>(results.Count);
-        var history = new List<JsonObject>(results.Count);
-        for (var i = 0; i < results.Count; i++)
+        var durable = new List<JsonObject>(results.Count);
+        List<JsonObject>? unwrittenResults = null, unwrittenHistory = null;
+        foreach (var reply in replies)
         {
-            var (result, state) = (results[i], replies[i].State ?? throw new InvalidOperationException(replies[i].Message));
-            var lcr = CheckResultDocument(result, state);
+            if (reply is not { CheckResult: { } lcr, History: { } history }) throw new InvalidOperationException(reply.Message);
             checkResults.Add(lcr);
-            history.Add(CheckResultHistory(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged,
-                state.Downtimed, result.Input.Output));
+            if (reply.Outcome == LiveOutcome.Applied)
+            {
+                durable.Add(history);
+                continue;
+            }
+            (unwrittenResults ??= []).Add(lcr);
+            (unwrittenHistory ??= []).Add(history);
         }
-        await logs.InsertServerEventsAsync(checkResults, history, cancellationToken);
+        if (unwrittenResults is not null) await logs.InsertServerEventsAsync(unwrittenResults, unwrittenHistory!, cancellationToken);
+        logs.Announce(durable);
         foreach (var lcr in checkResults) timeSeries.Offer(lcr);
         return checkResults.Zip(replies).ToList();
     }
@@ -101,62 +165,6 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             });
         return replies;
     }
-
-    private JsonObject CheckResultDocument(NativeResult result, LiveState state)
-    {
-        var host = index.Collection("host").Get(result.HostId);
-        var service = result.ServiceId is { } serviceId ? index.Collection("service").Get(serviceId) : null;
-        var lcr = new JsonObject
-        {
-            ["_id"] = DocumentIds.NewId(),
-            ["schema_version"] = 3,
-            ["host"] = result.HostId,
-            ["host_name"] = host?["name"]?.DeepClone(),
-            ["service"] = result.ServiceId,
-            ["service_name"] = service?["name"]?.DeepClone() ?? "",
-            ["state"] = state.State,
-            ["state_type"] = state.StateType,
-            ["state_id"] = state.StateId,
-            ["passive_check"] = state.PassiveCheck,
-            ["acknowledged"] = state.Acknowledged,
-            ["acknowledgement_type"] = state.AcknowledgementType,
-            ["downtimed"] = state.Downtimed,
-            ["last_check"] = result.Input.CheckTime,
-            ["last_state"] = state.LastState,
-            ["last_state_type"] = state.LastStateType,
-            ["last_state_id"] = StateIdOf(state.Kind, state.LastState),
-            ["output"] = result.Input.Output,
-            ["long_output"] = result.Input.LongOutput,
-            ["perf_data"] = result.Input.PerfData,
-            ["latency"] = result.Input.Latency,
-            ["execution_time"] = result.Input.ExecutionTime,
-            ["current_attempt"] = state.CurrentAttempt,
-            ["state_changed"] = state.StateChanged == 1,
-            ["last_state_changed"] = state.LastStateChanged,
-            ["last_hard_state_changed"] = state.LastHardStateChanged,
-        };
-        var names = state.Kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
-        for (var n = 0; n < names.Length; n++)
-            lcr[$"last_time_{n}"] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
-        return lcr;
-    }
-
-    private static int StateIdOf(EntityKind kind, string state) =>
-        Enumerable.Range(0, 5).Select(code => LiveRules.StateFor(kind, code)).FirstOrDefault(s => s?.State == state)?.StateId ?? 3;
-
-    private static JsonObject CheckResultHistory(JsonObject lcr, string lcrId, string state, string stateType, bool acknowledged,
-        bool downtimed, string output) => new()
-    {
-        ["type"] = "check.result",
-        ["host"] = lcr["host"]?.DeepClone(),
-        ["host_name"] = lcr["host_name"]?.DeepClone(),
-        ["service"] = lcr["service"]?.DeepClone(),
-        ["service_name"] = lcr["service_name"]?.DeepClone() ?? "",
-        ["user"] = null,
-        ["user_name"] = "Alignak",
-        ["logcheckresult"] = lcrId,
-        ["message"] = LiveRules.CheckResultMessage(state, stateType, acknowledged, downtimed, output),
-    };
 }
 
 /// <summary>The journal refused a change: the request is answered 503 and may be retried.</summary>

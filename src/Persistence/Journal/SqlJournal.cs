@@ -4,6 +4,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Alignak.Actors.Live;
+using Alignak.Persistence.Logs;
 
 namespace Alignak.Persistence.Journal;
 
@@ -17,7 +19,9 @@ public sealed class SqlJournal : AsyncWriteJournal
 {
     public const string PluginId = "akka.persistence.journal.alignak";
 
-    private sealed record Row(string PersistenceId, long SequenceNr, int SerializerId, string Manifest, byte[] Payload, bool Deleted);
+    /// <param name="Logs">Log rows that come with the event (<see cref="LiveStateRecorded.Logs"/>): same transaction.</param>
+    private sealed record Row(string PersistenceId, long SequenceNr, int SerializerId, string Manifest, byte[] Payload, bool Deleted,
+        IReadOnlyList<LogDocument>? Logs = null);
 
     private readonly DatabaseOptions _database;
     private readonly GroupCommit<Row> _writes;
@@ -40,7 +44,8 @@ public sealed class SqlJournal : AsyncWriteJournal
             {
                 var serializer = _serialization.FindSerializerFor(message.Payload);
                 rows.Add(new Row(message.PersistenceId, message.SequenceNr, serializer.Identifier,
-                    Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload), serializer.ToBinary(message.Payload), false));
+                    Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload), serializer.ToBinary(message.Payload), false,
+                    (message.Payload as LiveStateRecorded)?.Logs));
             }
         await _writes.WriteAsync(rows);
         // All or nothing: a failed commit throws, and Akka fails every write of the call.
@@ -49,9 +54,15 @@ public sealed class SqlJournal : AsyncWriteJournal
 
     private static readonly string[] Columns = ["persistence_id", "sequence_nr", "serializer_id", "manifest", "payload", "deleted"];
 
-    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Row> rows) =>
-        Sql.InsertRowsAsync(connection, transaction, "alignak_journal", Columns,
-            rows.Select(r => new object?[] { r.PersistenceId, r.SequenceNr, r.SerializerId, r.Manifest, r.Payload, (short)0 }));
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IEnumerable<Row> rows)
+    {
+        var all = rows as IReadOnlyList<Row> ?? rows.ToList();
+        await Sql.InsertRowsAsync(connection, transaction, "alignak_journal", Columns,
+            all.Select(r => new object?[] { r.PersistenceId, r.SequenceNr, r.SerializerId, r.Manifest, r.Payload, (short)0 }));
+        foreach (var log in all.Where(r => r.Logs is not null).SelectMany(r => r.Logs!).GroupBy(l => l.Resource))
+            await SqlLogStore.InsertRowsAsync(connection, transaction, log.Key,
+                log.Select(l => new LogRow(l.Id, l.Created, l.Host, l.Service, null, l.Type, l.Json)), CancellationToken.None);
+    }
 
     /// <summary>Every stored row of a batch of entities (their journals are pruned by snapshots, so they are short).</summary>
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<Row>>> ReadAsync(IReadOnlyList<string> persistenceIds)

@@ -20,10 +20,19 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     /// <summary>History events once durable (the live push forwards them), in the order they were written.</summary>
     public event Action<IReadOnlyList<JsonObject>>? HistoryStored;
 
-    /// <param name="afterInsert">Runs once the items are durable, before the reply (the live-state update of check results).</param>
+    /// <summary>History events made durable elsewhere (with an entity's event, by the journal): announced as if written here.</summary>
+    public void Announce(IReadOnlyList<JsonObject> history)
+    {
+        if (history.Count > 0) HistoryStored?.Invoke(history);
+    }
+
+    /// <param name="write">
+    /// Makes the validated items durable in place of the store, before the reply: logcheckresults are committed with
+    /// their entities' live-state events (<see cref="InsertAsync"/> for those that make none).
+    /// </param>
     /// <param name="refuse">The caller's rights on a row as it would be stored (its realm is its host's); null when allowed.</param>
     public async Task<WriteResult> CreateAsync(string resource, JsonNode body, CancellationToken cancellationToken,
-        Func<IReadOnlyList<JsonObject>, CancellationToken, Task>? afterInsert = null, RefuseWrite? refuse = null)
+        Func<IReadOnlyList<JsonObject>, IReadOnlyList<LogRow>, CancellationToken, Task>? write = null, RefuseWrite? refuse = null)
     {
         var schema = Schemas.Find(resource)!;
         var batch = body is JsonArray;
@@ -71,9 +80,9 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             outcomes.Add(new ItemOutcome(id, Rfc1123.Format(now), Rfc1123.Format(now), (string)document["_etag"]!, null));
         }
         if (outcomes.Any(o => !o.IsValid)) return new WriteResult(WriteStatus.Invalid, outcomes, [], Batch: batch);
-        await store.InsertAsync(rows.Select(row => (resource, row)).ToList(), cancellationToken);
+        if (write is not null) await write(stored, rows, cancellationToken);
+        else await store.InsertAsync(rows.Select(row => (resource, row)).ToList(), cancellationToken);
         if (resource == "history") HistoryStored?.Invoke(stored);
-        if (afterInsert is not null) await afterInsert(stored, cancellationToken);
         return new WriteResult(WriteStatus.Created, outcomes, [], Batch: batch);
     }
 
@@ -84,25 +93,37 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     public async Task InsertServerEventsAsync(IReadOnlyList<JsonObject> checkResults, IReadOnlyList<JsonObject> history,
         CancellationToken cancellationToken)
     {
-        var now = Rfc1123.Now();
         var rows = new List<(string, LogRow)>(checkResults.Count + history.Count);
         foreach (var (resource, documents) in new[] { ("logcheckresult", checkResults), ("history", history) })
-            foreach (var document in documents)
-            {
-                if (document["_id"] is null) document["_id"] = DocumentIds.NewId(now);
-                if ((string?)(document["host"] as JsonValue) is { } hostId && index.Collection("host").Get(hostId) is { } host)
-                {
-                    document["_realm"] ??= host["_realm"]?.DeepClone();
-                    document["_sub_realm"] ??= host["_sub_realm"]?.DeepClone();
-                }
-                document["_created"] = Rfc1123.Format(now);
-                document["_updated"] = Rfc1123.Format(now);
-                document["_etag"] = ETags.Compute(document);
-                rows.Add((resource, Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document)));
-            }
+            rows.AddRange(Stamp(documents).Select(row => (resource, row)));
         if (rows.Count > 0) await store.InsertAsync(rows, cancellationToken);
         if (history.Count > 0) HistoryStored?.Invoke(history);
     }
+
+    /// <summary>Server events' meta fields (id, the host's realm, dates, ETag) filled; their rows, for a caller that writes them.</summary>
+    public IReadOnlyList<LogRow> Stamp(IReadOnlyList<JsonObject> documents)
+    {
+        var now = Rfc1123.Now();
+        var rows = new List<LogRow>(documents.Count);
+        foreach (var document in documents)
+        {
+            if (document["_id"] is null) document["_id"] = DocumentIds.NewId(now);
+            if ((string?)(document["host"] as JsonValue) is { } hostId && index.Collection("host").Get(hostId) is { } host)
+            {
+                document["_realm"] ??= host["_realm"]?.DeepClone();
+                document["_sub_realm"] ??= host["_sub_realm"]?.DeepClone();
+            }
+            document["_created"] = Rfc1123.Format(now);
+            document["_updated"] = Rfc1123.Format(now);
+            document["_etag"] = ETags.Compute(document);
+            rows.Add(Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document));
+        }
+        return rows;
+    }
+
+    /// <summary>Rows of either log, committed together (with other requests' rows); returns once durable.</summary>
+    public Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0 ? Task.CompletedTask : store.InsertAsync(rows, cancellationToken);
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,
         Func<JsonObject, bool>? allowed, CancellationToken cancellationToken, RefuseWrite? refuse = null)

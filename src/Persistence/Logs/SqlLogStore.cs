@@ -25,7 +25,7 @@ public sealed class SqlLogStore(DatabaseOptions options)
     private readonly GroupCommit<(string Resource, LogRow Row)> _writes = new(options, async (connection, transaction, rows) =>
     {
         foreach (var group in rows.GroupBy(r => r.Resource))
-            await InsertAsync(connection, transaction, group.Key, group.Select(r => r.Row), CancellationToken.None);
+            await InsertRowsAsync(connection, transaction, group.Key, group.Select(r => r.Row), CancellationToken.None);
     });
 
     /// <summary>The columns a where clause may narrow on (the query field → the column).</summary>
@@ -47,7 +47,8 @@ public sealed class SqlLogStore(DatabaseOptions options)
 
     private static readonly string[] InsertColumns = ["id", "created", "host", "service", "user_id", "type", "body"];
 
-    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, string resource, IEnumerable<LogRow> rows,
+    /// <summary>Rows of one log in the caller's transaction (also the journal's, for rows that come with an event).</summary>
+    internal static Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string resource, IEnumerable<LogRow> rows,
         CancellationToken cancellationToken) =>
         Sql.InsertRowsAsync(connection, transaction, Table(resource), InsertColumns,
             rows.Select(r => new object?[] { r.Id, r.Created, r.Host, r.Service, r.User, r.Type, r.Json }), cancellationToken);

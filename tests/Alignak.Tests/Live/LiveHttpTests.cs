@@ -141,6 +141,29 @@ public abstract class LiveHttpTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task Past_the_bound_of_results_in_flight_a_result_is_refused_with_503_and_retry_after_and_not_applied()
+    {
+        var (_, host, service) = await Site();
+        var ingestion = fixture.Backend.Services.GetRequiredService<Alignak.Http.Live.CheckResultIngestion>();
+        var result = new JsonObject { ["host_name"] = (string)host["name"]!, ["service_name"] = "http", ["exit_status"] = 2, ["output"] = "held back" };
+        var refused = ingestion.Refused;
+        // The whole bound taken, as by concurrent requests still being applied.
+        using (ingestion.TryAdmit(Alignak.Http.Live.CheckResultIngestion.MaxInFlight))
+        {
+            using var response = await Admin.Http.PostAsync("/checkresult",
+                new StringContent(result.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+            Assert.Equal("ERR", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["_status"]);
+            Assert.Equal(refused + 1, ingestion.Refused);
+        }
+        Assert.NotEqual("held back", (string?)(await Get("service", (string)service["_id"]!))["ls_output"]);
+        // Room again: the same result is taken and applied.
+        await PostResults(result);
+        Assert.Equal("held back", (string?)(await Get("service", (string)service["_id"]!))["ls_output"]);
+    }
+
+    [Fact]
     public async Task A_logcheckresult_from_Alignak_is_recorded_as_told_unless_older_than_the_last_check()
     {
         var (_, host, _) = await Site();
