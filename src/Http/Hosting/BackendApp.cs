@@ -82,6 +82,8 @@ public static class BackendApp
             settings.SourceFile ?? "built-in defaults", settings.DatabaseProvider);
 
         app.UseExceptionHandler(errors => errors.Run(HandleError));
+        // A 4xx without a body (no route for the path, a method no route takes) gets the envelope too.
+        app.UseStatusCodePages(context => EmptyError(context.HttpContext));
         app.UseGrafanaDatasourceCors(settings);
         app.UseEveCors(settings);
         app.UseHttpMethodOverride();
@@ -95,6 +97,18 @@ public static class BackendApp
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;
+    }
+
+    private static Task EmptyError(HttpContext context)
+    {
+        var code = context.Response.StatusCode;
+        var message = code switch
+        {
+            StatusCodes.Status404NotFound => EveResults.NotFoundMessage,
+            StatusCodes.Status405MethodNotAllowed => EveResults.MethodNotAllowedMessage,
+            _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code),
+        };
+        return EveResults.Error(code, message).ExecuteAsync(context);
     }
 
     /// <summary>No 500 for what a client or a slow node caused: the envelope with the right code.</summary>
