@@ -360,7 +360,8 @@ public static class DocumentValidator
     private static string? IntegerOutOfRange(string? resource, string name, JsonNode? value)
     {
         if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
-        if (!v.TryGetValue<long>(out var whole) && !(v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out whole)))
+        // Through the JSON text: the value may be parsed or set by server code as any CLR integer type.
+        if (!long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
             return Negative(value) ? $"min value is {long.MinValue}" : $"max value is {long.MaxValue}";
         if (resource is not null && Int32Fields.TryGetValue(resource, out var narrow) && narrow.Contains(name))
         {
