@@ -218,7 +218,7 @@ public static class DocumentValidator
             value = null;
         }
 
-        CheckType(errors, definition, name, value);
+        CheckType(errors, definition, name, value, isRoot ? ctx.Schema.Name : null);
         if (errors.Has(name)) return;
 
         if (definition.Dependencies.Count > 0)
@@ -291,7 +291,7 @@ public static class DocumentValidator
         }
     }
 
-    private static void CheckType(ErrorTree errors, FieldSchema definition, string name, JsonNode? value)
+    private static void CheckType(ErrorTree errors, FieldSchema definition, string name, JsonNode? value, string? resource)
     {
         switch (definition.Type)
         {
@@ -301,11 +301,15 @@ public static class DocumentValidator
             case "integer":
                 if (!PythonText.IsBool(value) && PythonText.KindOf(value) != PythonText.NumberKind.Integer)
                     errors.Add(name, "must be of integer type");
+                else if (IntegerOutOfRange(resource, name, value) is { } bound)
+                    errors.Add(name, bound);
                 break;
             case "float":
             case "number":
                 if (!PythonText.IsBool(value) && PythonText.KindOf(value) == PythonText.NumberKind.NotNumber)
                     errors.Add(name, $"must be of {definition.Type} type");
+                else if (!PythonText.IsBool(value) && !(PythonText.TryNumber(value, out var real) && double.IsFinite(real)))
+                    errors.Add(name, Negative(value) ? "min value is -1.7976931348623157e+308" : "max value is 1.7976931348623157e+308");
                 break;
             case "boolean":
                 if (!PythonText.IsBool(value)) errors.Add(name, "must be of boolean type");
@@ -333,6 +337,41 @@ public static class DocumentValidator
                 throw new InvalidOperationException($"unknown type '{definition.Type}' for field '{name}'");
         }
     }
+
+    /// <summary>
+    /// Integer fields the server holds in 32 bits (ports, state ids and attempts it computes with): a value past
+    /// them is refused here, not met when a part of the server reads the stored document.
+    /// </summary>
+    private static readonly Dictionary<string, HashSet<string>> Int32Fields = new(StringComparer.Ordinal)
+    {
+        ["graphite"] = ["carbon_port", "graphite_port"],
+        ["influxdb"] = ["port"],
+        ["statsd"] = ["port"],
+        ["grafana"] = ["port"],
+        ["alignakdaemon"] = ["port"],
+        ["host"] = ["max_check_attempts", "ls_state_id", "ls_current_attempt", "ls_acknowledgement_type", "ls_state_changed", "_overall_state_id"],
+        ["service"] = ["max_check_attempts", "ls_state_id", "ls_current_attempt", "ls_acknowledgement_type", "ls_state_changed", "_overall_state_id"],
+    };
+
+    /// <summary>
+    /// The bound an integer passes, in Cerberus' min/max words: every integer is stored in 64 bits (as Mongo did;
+    /// Python's ints are unbounded), some in 32. Null when it fits.
+    /// </summary>
+    private static string? IntegerOutOfRange(string? resource, string name, JsonNode? value)
+    {
+        if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
+        // Through the JSON text: the value may be parsed or set by server code as any CLR integer type.
+        if (!long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+            return Negative(value) ? $"min value is {long.MinValue}" : $"max value is {long.MaxValue}";
+        if (resource is not null && Int32Fields.TryGetValue(resource, out var narrow) && narrow.Contains(name))
+        {
+            if (whole > int.MaxValue) return $"max value is {int.MaxValue}";
+            if (whole < int.MinValue) return $"min value is {int.MinValue}";
+        }
+        return null;
+    }
+
+    private static bool Negative(JsonNode? value) => value is JsonValue v && v.ToJsonString().StartsWith('-');
 
     /// <summary>Eve's GeoJSON Point check; returns the Python exception text, or null when valid.</summary>
     private static string? PointProblem(JsonNode? value)

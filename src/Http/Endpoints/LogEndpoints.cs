@@ -127,8 +127,11 @@ public static class LogEndpoints
         try { clause = JsonNode.Parse(where) as JsonObject; }
         catch (JsonException) { clause = null; }
         if (clause is null) return (query, false); // the Python form: matched in memory
+        List<KeyValuePair<string, JsonNode?>> fields;
+        try { fields = clause.ToList(); }
+        catch (ArgumentException) { return (new LogQuery(), false); } // a key given twice: left to the in-memory filter
         var complete = true;
-        foreach (var (field, value) in clause)
+        foreach (var (field, value) in fields)
         {
             if (SqlLogStore.Columns.ContainsKey(field) && value is JsonValue v && v.TryGetValue<string>(out var text))
                 query.Equal[field] = field is "_id" or "host" or "service" or "user" && text.Length == 24 ? text.ToLowerInvariant() : text;
@@ -142,7 +145,7 @@ public static class LogEndpoints
     {
         foreach (var (op, bound) in range)
         {
-            if (!Rfc1123.TryParse((string?)(bound as JsonValue), out var time)) return false;
+            if (bound is not JsonValue text || !text.TryGetValue<string>(out var date) || !Rfc1123.TryParse(date, out var time)) return false;
             var seconds = time.ToUnixTimeSeconds();
             switch (op)
             {

@@ -29,7 +29,19 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
             var report = new JsonObject();
             var grafanas = index.Collection("grafana").Read(view => view.All().ToList());
             foreach (var grafana in grafanas)
-                report[(string)grafana["name"]!] = await RunAsync(grafana, forceGenerate, cancellationToken);
+            {
+                var name = grafana["name"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : (string)grafana["_id"]!;
+                try
+                {
+                    report[name] = await RunAsync(grafana, forceGenerate, cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+                {
+                    // A stored grafana item whose fields do not have their schema's types: logged and skipped.
+                    log.LogWarning("Grafana {Id} is skipped: {Problem}", grafana["_id"], e.Message);
+                    report[name] = new JsonObject { ["connection"] = false, ["created_dashboards"] = new JsonArray() };
+                }
+            }
             return report;
         }
         finally

@@ -67,30 +67,45 @@ public sealed class GrafanaTopology
             var linked = index.Collection(type).Read(view => view.All().Where(d => (string?)d["grafana"] == grafanaId).ToList());
             foreach (var database in linked)
             {
-                var name = (string)database["name"]!;
-                var realm = (string?)database["_realm"];
-                if (realm is null || !topology.Realms.Contains(realm))
+                try
                 {
-                    log.LogWarning("Grafana {Grafana}: {Type} {Name} is in none of its realms", grafana["name"], type, name);
-                    continue;
+                    Link(topology, grafana, type, database, index, log);
                 }
-                var statsdPrefix = "";
-                if ((string?)database["statsd"] is { } statsdId && index.Collection("statsd").Get(statsdId) is { } statsd)
+                catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
                 {
-                    if (!topology.Realms.Contains((string?)statsd["_realm"] ?? ""))
-                    {
-                        log.LogWarning("Grafana {Grafana}: the StatsD of {Type} {Name} is in none of its realms", grafana["name"], type, name);
-                        continue;
-                    }
-                    statsdPrefix = (string?)statsd["prefix"] ?? "";
+                    // A stored document whose fields do not have their schema's types: logged and left out.
+                    log.LogWarning("Grafana {Grafana}: {Type} {Id} is skipped: {Problem}", grafana["name"], type, database["_id"], e.Message);
                 }
-                var link = new TimeSeriesLink((string)database["_id"]!, type, name, database, (string?)database["prefix"] ?? "", statsdPrefix,
-                    (bool?)database["realms_prefix"] ?? true);
-                foreach (var served in Covered(realms.Get(realm), (bool?)database["_sub_realm"] ?? true).Where(topology.Realms.Contains))
-                    topology._byRealm.TryAdd(served, link);
             }
         }
         return topology;
+    }
+
+    private static void Link(GrafanaTopology topology, JsonObject grafana, string type, JsonObject database, DocumentIndex index, ILogger log)
+    {
+        var realms = index.Collection("realm");
+        var name = (string)database["name"]!;
+        var realm = (string?)database["_realm"];
+        if (realm is null || !topology.Realms.Contains(realm))
+        {
+            log.LogWarning("Grafana {Grafana}: {Type} {Name} is in none of its realms", grafana["name"], type, name);
+            return;
+        }
+        var statsdPrefix = "";
+        if ((string?)database["statsd"] is { } statsdId && index.Collection("statsd").Get(statsdId) is { } statsd)
+        {
+            if (!topology.Realms.Contains((string?)statsd["_realm"] ?? ""))
+            {
+                log.LogWarning("Grafana {Grafana}: the StatsD of {Type} {Name} is in none of its realms", grafana["name"], type, name);
+                return;
+            }
+            statsdPrefix = (string?)statsd["prefix"] ?? "";
+        }
+        var link = new TimeSeriesLink((string)database["_id"]!, type, name, database, (string?)database["prefix"] ?? "", statsdPrefix,
+            (bool?)database["realms_prefix"] ?? true);
+        _ = link.DatasourceRequest(); // reads the address fields: a port past 32 bits fails here, not mid-run
+        foreach (var served in Covered(realms.Get(realm), (bool?)database["_sub_realm"] ?? true).Where(topology.Realms.Contains))
+            topology._byRealm.TryAdd(served, link);
     }
 
     private static HashSet<string> Covered(JsonObject? realm, bool subRealms)

@@ -115,6 +115,8 @@ public static class BackendApp
 
         if (settings.AccessLog) app.UseAccessLog();
         app.UseExceptionHandler(errors => errors.Run(HandleError));
+        // A 4xx without a body (no route for the path, a method no route takes) gets the envelope too.
+        app.UseStatusCodePages(context => EmptyError(context.HttpContext));
         app.UseStoppingGate();
         app.MapHealth();
         if (settings.Metrics) app.UseBackendMetrics();
@@ -131,6 +133,18 @@ public static class BackendApp
         app.MapResourceEndpoints();
         app.MapApiDocs(settings);
         return app;
+    }
+
+    private static Task EmptyError(HttpContext context)
+    {
+        var code = context.Response.StatusCode;
+        var message = code switch
+        {
+            StatusCodes.Status404NotFound => EveResults.NotFoundMessage,
+            StatusCodes.Status405MethodNotAllowed => EveResults.MethodNotAllowedMessage,
+            _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code),
+        };
+        return EveResults.Error(code, message).ExecuteAsync(context);
     }
 
     /// <summary>No 500 for what a client or a slow node caused: the envelope with the right code.</summary>

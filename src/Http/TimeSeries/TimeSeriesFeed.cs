@@ -35,7 +35,7 @@ public sealed class TimeSeriesFeed(
     {
         var system = services.GetRequiredService<ActorSystem>();
         var writer = services.GetRequiredService<DocumentWriter>();
-        var targets = new TimeSeriesTargets(index);
+        var targets = new TimeSeriesTargets(index, log);
         var park = new TimeSeriesPark(index, writer, settings.TimeseriesRetentionLimit);
         _pipeline = new TimeSeriesPipeline(system, index, targets, park, Options(settings), log, services.GetRequiredService<LiveSynthesis>());
         return Task.CompletedTask;

@@ -243,21 +243,24 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     private JsonObject? Resolve(string resource, JsonObject document, string idField, string nameField)
     {
         var collection = index.Collection(resource);
-        if ((string?)(document[idField] as JsonValue) is { } id && collection.Get(id) is { } byId) return byId;
-        if (document[idField] is null && (string?)(document[nameField] as JsonValue) is { } name) return collection.FindByName(name);
+        if (String(document[idField]) is { } id && collection.Get(id) is { } byId) return byId;
+        if (document[idField] is null && String(document[nameField]) is { } name) return collection.FindByName(name);
         return null;
     }
 
     private JsonObject? FindService(string hostId, JsonObject document)
     {
         var services = index.Collection("service");
-        if ((string?)(document["service"] as JsonValue) is { } id)
+        if (String(document["service"]) is { } id)
             return services.Get(id) is { } byId && (string?)byId["host"] == hostId ? byId : null;
-        var name = (string?)(document["service_name"] as JsonValue);
+        var name = String(document["service_name"]);
         return name is null ? null : services.FindWhere("host", hostId, "name", name);
     }
 
     private static JsonObject Issue(string field, string message) => new() { [field] = message };
+
+    /// <summary>A posted field's text; null when it is not a string (a number where an id is expected is left to validation).</summary>
+    private static string? String(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Microsoft.Extensions.Logging;
 
 namespace Alignak.Streams.TimeSeries;
 
@@ -47,12 +48,16 @@ public sealed class TimeSeriesTargets
     private static readonly HashSet<string> Watched = new(StringComparer.Ordinal) { "graphite", "influxdb", "statsd", "realm" };
 
     private readonly DocumentIndex _index;
+    private readonly ILogger? _log;
+    /// <summary>Versions (id and ETag) of unusable documents already logged: each is logged once, not at every rebuild.</summary>
+    private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, IReadOnlyList<TimeSeriesTarget>> _byRealm = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, IReadOnlyList<string>> _realmNames = new(StringComparer.Ordinal);
 
-    public TimeSeriesTargets(DocumentIndex index)
+    public TimeSeriesTargets(DocumentIndex index, ILogger? log = null)
     {
         _index = index;
+        _log = log;
         index.Changed += change =>
         {
             if (!Watched.Contains(change.Resource)) return;
@@ -70,10 +75,10 @@ public sealed class TimeSeriesTargets
 
     /// <summary>Every configured target, whatever its realm.</summary>
     public IReadOnlyList<TimeSeriesTarget> All() =>
-        Resources.SelectMany(r => _index.Collection(r).Read(view => view.All().ToList()).Select(d => Target(r, d))).ToList();
+        Resources.SelectMany(r => _index.Collection(r).Read(view => view.All().ToList()).Select(d => Usable(r, d)).OfType<TimeSeriesTarget>()).ToList();
 
     public TimeSeriesTarget? Find(string resource, string id) =>
-        _index.Collection(resource).Get(id) is { } document ? Target(resource, document) : null;
+        _index.Collection(resource).Get(id) is { } document ? Usable(resource, document) : null;
 
     /// <summary>Realm names from the root, joined by dots (<c>All.North</c>), as the original's realms prefix.</summary>
     public IReadOnlyList<string> RealmNames(string realmId) => _realmNames.GetOrAdd(realmId, BuildRealmNames);
@@ -98,9 +103,30 @@ public sealed class TimeSeriesTargets
             targets.AddRange(_index.Collection(resource).Read(view => view.All()
                 .Where(d => (string?)d["_realm"] is { } owner
                     && (owner == realmId || (ancestors.Contains(owner) && (bool?)d["_sub_realm"] != false)))
-                .ToList()).Select(d => Target(resource, d)));
+                .ToList()).Select(d => Usable(resource, d)).OfType<TimeSeriesTarget>());
         }
         return targets;
+    }
+
+    /// <summary>
+    /// The target, or null for a stored document it cannot be made of (a port past 32 bits, a number where a name
+    /// is expected: written before validation refused such values, or straight into the database): logged and
+    /// skipped, so one such item never stops the pipeline or the server's start.
+    /// </summary>
+    private TimeSeriesTarget? Usable(string resource, JsonObject document)
+    {
+        try
+        {
+            return Target(resource, document);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            var key = $"{resource}/{document["_id"]?.ToJsonString()}/{document["_etag"]?.ToJsonString()}";
+            if (_reported.TryAdd(key, true))
+                _log?.LogWarning("{Resource} {Id} is skipped: its fields cannot make a time-series target ({Problem})",
+                    resource, document["_id"]?.ToJsonString(), e.Message);
+            return null;
+        }
     }
 
     private TimeSeriesTarget Target(string resource, JsonObject document)
