@@ -212,7 +212,8 @@ public sealed class UserRights
         if (!CanSubmitCommands) return Nothing;
         var hostReadable = RealmReadFilter("host");
         var hosts = _index.Collection("host");
-        return action => (string?)(action["host"] as JsonValue) is { } hostId && hosts.Get(hostId) is { } host && hostReadable(host);
+        return action => action["host"] is JsonValue id && id.TryGetValue<string>(out var hostId)
+            && hosts.Get(hostId) is { } host && hostReadable(host);
     }
 
     private Func<JsonObject, bool> RealmWriteFilter(string resource, Func<Grants, HashSet<string>> realms, string customField)
@@ -248,11 +249,11 @@ public sealed class UserRights
         var schema = Schemas.Find(resource);
         var realmField = resource == "realm" ? "_parent" : schema?.Fields.ContainsKey("_realm") == true ? "_realm" : null;
         if (realmField is null || !_grants.TryGetValue(resource, out var g)) return realmField is null ? null : WriteRefusal.Unauthorized(verb);
-        var target = (string?)(written[realmField] as JsonValue);
+        var target = Text(written[realmField]);
         if (stored is not null)
         {
             // The edge checked the document where it is; only a move needs the right where it goes.
-            if (target == (string?)(stored[realmField] as JsonValue)) return null;
+            if (target == Text(stored[realmField])) return null;
             return target is not null && g.Update.Contains(target) ? null : WriteRefusal.Unauthorized(verb);
         }
         // An item posted without a realm is the caller's own realm's business, as the original's default realm.
@@ -289,6 +290,8 @@ public sealed class UserRights
         realmId is not null && _grants.TryGetValue("user", out var g)
         && _index.Collection("realm").Get(realmId) is { } realm
         && DocumentIds.In(realm["_all_children"]).All(g.Create.Contains);
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static bool Lists(JsonNode? node, string id) => node is JsonArray list && list.Any(n => (string?)n == id);
 }
