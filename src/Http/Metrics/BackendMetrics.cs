@@ -29,6 +29,9 @@ public sealed class BackendMetrics : IDisposable
     public static readonly Counter<long> CheckResultsAccepted = Shared.CreateCounter<long>("alignak.checkresults.accepted", "{result}",
         "Check results accepted and durable (both ways in)");
 
+    public static readonly Counter<long> PushMessagesSent = Shared.CreateCounter<long>("alignak.push.messages", "{message}",
+        "Live push messages sent to clients, by type (resync: a client told to reload)");
+
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;

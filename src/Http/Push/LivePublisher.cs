@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Security;
+using Alignak.Http.Metrics;
 using Alignak.Http.Settings;
 using Microsoft.AspNetCore.SignalR;
 
@@ -290,6 +291,7 @@ public sealed class LivePublisher : BackgroundService
                 {
                     lastSend = Stopwatch.GetTimestamp();
                     await client.SendAsync("live", new PushBatch(batch), connection.Closing);
+                    CountSent(batch);
                 }
                 catch (OperationCanceledException)
                 {
@@ -371,6 +373,13 @@ public sealed class LivePublisher : BackgroundService
     }
 
     /// <summary>One message for one subscription; numbered when taken for sending (replays keep their number).</summary>
+    private static void CountSent(List<Entry> batch)
+    {
+        if (!BackendMetrics.PushMessagesSent.Enabled) return;
+        foreach (var type in batch.GroupBy(e => e.Message.Type))
+            BackendMetrics.PushMessagesSent.Add(type.Count(), new KeyValuePair<string, object?>("type", type.Key));
+    }
+
     internal sealed class Entry(Subscription subscription, PushMessage message)
     {
         public Subscription Subscription { get; } = subscription;

@@ -112,6 +112,9 @@ public sealed partial class OperabilityTests
         var (created, _) = await client.PostAsync("/service", new JsonArray(Enumerable.Range(0, 3)
             .Select(i => (JsonNode)new JsonObject { ["name"] = $"s{i}", ["host"] = (string)host!["_id"]! }).ToArray()));
         Assert.Equal(HttpStatusCode.Created, created);
+        // A live push client sees the results' state messages, which the push counter counts by type.
+        await using var live = await LiveClient.ConnectAsync(server.Address, client.Token!);
+        await live.SubscribeAsync("all");
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/checkresult", new JsonObject
                 { ["host_name"] = "m1", ["service_name"] = $"s{i}", ["exit_status"] = 2, ["output"] = "down" })).Status);
@@ -121,6 +124,7 @@ public sealed partial class OperabilityTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsync("/checkresult", new JsonObject
             { ["host_name"] = "m1", ["exit_status"] = 9 })).Status);
 
+        await live.NextAsync(m => (string?)m["type"] == "state", "a state message");
         using var http = new HttpClient { BaseAddress = server.Address };
         var response = await http.GetAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -128,6 +132,8 @@ public sealed partial class OperabilityTests
         var samples = ParsePrometheus(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(5, Sum(samples, "alignak_checkresults_accepted_total"));
+        Assert.True(Sum(samples, "alignak_push_messages_total", "type=state") >= 1);
+        Assert.Equal(0, Sum(samples, "alignak_push_messages_total", "type=resync"));
         Assert.Equal(4, Sum(samples, "alignak_checkresult_requests_total", "outcome=accepted"));
         Assert.Equal(1, Sum(samples, "alignak_checkresult_requests_total", "outcome=invalid"));
         Assert.Equal(4, Sum(samples, "alignak_checkresult_duration_seconds_count", "outcome=accepted"));
