@@ -126,8 +126,12 @@ public sealed class RightsThatHoldTests(SqliteRealmTreeFixture fixture) : IClass
         var (client, id) = await fixture.UserAsync(["read"], subRealm: false);
         using var _ = client;
         var bUser = await UserOfB();
+        // Another user of A, whose token the client must not see (and who makes "other users" not empty).
+        var (neighbour, neighbourId) = await fixture.UserAsync(["read"], subRealm: false);
+        neighbour.Dispose();
 
         var users = await client.AllAsync("user");
+        Assert.Contains(users, u => (string?)u["_id"] == neighbourId);
         Assert.Contains(users, u => (string?)u["_id"] == id);
         Assert.DoesNotContain(users, u => (string?)u["_id"] == bUser || (string?)u["_id"] == fixture.AdminId);
         Assert.All(users, u => Assert.False(u.ContainsKey("password")));
