@@ -48,7 +48,7 @@ public static class SideBySideBench
             {
                 ["ALIGNAK_BACKEND_HOST"] = "127.0.0.1", ["ALIGNAK_BACKEND_PORT"] = "0",
                 ["ALIGNAK_BACKEND_DATABASE"] = $"Data Source={Path.Combine(folder, "alignak.db")}",
-                ["ALIGNAK_BACKEND_PASSWORD_HASH_ITERATIONS"] = "1000", ["DOTNET_gcServer"] = "1",
+                ["ALIGNAK_BACKEND_PASSWORD_HASH_ITERATIONS"] = "1000", ["DOTNET_gcServer"] = Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "1",
                 ["DOTNET_PerfMapEnabled"] = trace is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = trace is null ? "1" : "0",
             },
             PushBench.ListeningLine());
@@ -99,7 +99,8 @@ public static class SideBySideBench
                 $"server CPU {run.CpuPerResultUs:F0} µs per result, non-2xx/errors {run.Errors}");
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(5)); // at rest
+        // At rest (BENCH_REST_SECONDS: longer, to take a heap dump of the server meanwhile).
+        await Task.Delay(TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_REST_SECONDS"), out var rest) ? rest : 5));
         var oursRss = Rss([ours.Pid]);
         var theirRss = Rss(icinga.Pids());
         Console.WriteLine();

@@ -21,8 +21,9 @@ public static class DefaultElements
         ["user"] = ["admin"],
     };
 
-    public static bool IsProtected(string resource, JsonObject document) =>
-        ProtectedNames.TryGetValue(resource, out var names) && names.Contains((string?)document["name"]);
+    /// <summary>Whether the document of that name is one of the defaults that may not be deleted or renamed.</summary>
+    public static bool IsProtected(string resource, string? name) =>
+        ProtectedNames.TryGetValue(resource, out var names) && names.Contains(name);
 
     /// <summary>Creates every missing default through <paramref name="write"/>; returns how many were created.</summary>
     public static async Task<int> EnsureAsync(
@@ -30,7 +31,7 @@ public static class DefaultElements
     {
         var created = 0;
 
-        async Task<string> Ensure(string resource, string name, Func<JsonObject> build, Func<JsonObject, bool>? exists = null)
+        async Task<string> Ensure(string resource, string name, Func<JsonObject> build, Func<StoredDocument, bool>? exists = null)
         {
             var existing = exists is null
                 ? index.Collection(resource).FindByName(name)

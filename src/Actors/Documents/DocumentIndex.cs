@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Live;
 
@@ -47,7 +45,7 @@ public sealed class DocumentIndex
 /// One document change as the index applied it: before and after (null when created or deleted), and the live
 /// change when it came from an entity rather than a configuration write.
 /// </summary>
-public sealed record IndexChange(string Resource, JsonObject? Before, JsonObject? After, LiveChange? Live = null);
+public sealed record IndexChange(string Resource, StoredDocument? Before, StoredDocument? After, LiveChange? Live = null);
 
 public sealed class ResourceCollection(string resource, DocumentIndex owner)
 {
@@ -57,36 +55,18 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _deleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, IdSet>> _lookups = new(StringComparer.Ordinal);
+    private readonly FieldTable _fields = new();
 
     /// <summary>Document orders by one field, computed by a read and kept until a write changes that field.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject[]> _orders = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StoredDocument[]> _orders = new(StringComparer.Ordinal);
 
     public string Resource { get; } = resource;
 
-    /// <summary>
-    /// A document and the UTF-8 JSON it was read from (the same bytes back its values), for rendering as is.
-    /// <paramref name="ConfigEtag"/>: the stored document's ETag, before a live state was merged in.
-    /// <paramref name="Config"/>: the stored document as parsed (immutable, shared): a live change builds its new
-    /// document over it instead of deep-cloning the current one (a clone copies every value into its own JsonDocument).
-    /// </summary>
-    private sealed class Entry(JsonObject document, byte[]? utf8, long revision, string? configEtag, System.Text.Json.JsonElement config)
-    {
-        private byte[]? _utf8 = utf8;
-
-        public JsonObject Document { get; } = document;
-        public long Revision { get; } = revision;
-        public string? ConfigEtag { get; } = configEtag;
-        public System.Text.Json.JsonElement Config { get; } = config;
-
-        /// <summary>
-        /// Rendered on first read after a live-state change, so a check result does not pay for it; readers racing
-        /// here render the same bytes.
-        /// </summary>
-        public byte[] Utf8 => _utf8 ??= System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Document);
-    }
+    /// <summary>A document and the revision of its configuration (a live change keeps the revision).</summary>
+    private sealed record Entry(StoredDocument Document, long Revision);
 
     /// <summary>Hosts' and services' latest live state: it wins over the live fields of the stored document.</summary>
-    private readonly Dictionary<string, (long Revision, JsonObject Fields)> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Revision, LiveState State)> _live = new(StringComparer.Ordinal);
 
     public int Count
     {
@@ -98,7 +78,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         }
     }
 
-    public JsonObject? Get(string id)
+    public StoredDocument? Get(string id)
     {
         _lock.EnterReadLock();
         try { return _byId.TryGetValue(id, out var entry) ? entry.Document : null; }
@@ -108,7 +88,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
     public bool Contains(string id) => Get(id) is not null;
 
     /// <summary>A document and the revision of its configuration, read together; null when there is none.</summary>
-    public (JsonObject Document, long Revision)? GetWithRevision(string id)
+    public (StoredDocument Document, long Revision)? GetWithRevision(string id)
     {
         _lock.EnterReadLock();
         try { return _byId.TryGetValue(id, out var entry) ? (entry.Document, entry.Revision) : null; }
@@ -128,7 +108,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         Read(view => view.IdsWhere(field, value)?.ToArray() ?? []);
 
     /// <summary>The first document (in id order) with both values: walks the smaller of the two lookups.</summary>
-    public JsonObject? FindWhere(string field, string value, string otherField, string otherValue) =>
+    public StoredDocument? FindWhere(string field, string value, string otherField, string otherValue) =>
         IdsWhereBoth(field, value, otherField, otherValue).FirstOrDefault() is { } id ? Get(id) : null;
 
     /// <summary>The ids (in id order) with both values of two looked-up fields.</summary>
@@ -139,7 +119,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         return (IReadOnlyList<string>)walk.Where(check.Contains).ToList();
     });
 
-    public JsonObject? FindByName(string name)
+    public StoredDocument? FindByName(string name)
     {
         var ids = IdsWhere("name", name);
         return ids.Count > 0 ? Get(ids[0]) : null;
@@ -175,16 +155,9 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             owner.OnChanged(new IndexChange(Resource, current?.Document, null));
             return;
         }
-        byte[]? utf8 = Encoding.UTF8.GetBytes(change.Json);
-        var config = System.Text.Json.JsonDocument.Parse(utf8).RootElement;
-        var document = JsonObject.Create(config)!;
-        var configEtag = document["_etag"]?.GetValue<string>();
-        if (_live.TryGetValue(change.Id, out var live))
-        {
-            Overlay(document, configEtag, live.Fields);
-            utf8 = null;
-        }
-        Store(change.Id, current, new Entry(document, utf8, change.Revision, configEtag, config));
+        var live = _live.TryGetValue(change.Id, out var state) ? state.State : null;
+        var document = StoredDocument.Parse(_fields, change.Json, live);
+        Store(change.Id, current, new Entry(document, change.Revision), null, null);
     }
 
     internal void ApplyLive(LiveChange change)
@@ -194,42 +167,33 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         {
             if (_live.TryGetValue(change.Id, out var known) && known.Revision >= change.Revision) return;
             if (_deleted.ContainsKey(change.Id)) return;
-            var fields = LiveFields.ToJson(change.State);
-            _live[change.Id] = (change.Revision, fields);
+            _live[change.Id] = (change.Revision, change.State);
             if (!_byId.TryGetValue(change.Id, out var current)) return;
-            // Every live field is set again: the stored document with the new live state is the whole new document.
-            var document = JsonObject.Create(current.Config)!;
-            Overlay(document, current.ConfigEtag, fields);
-            Store(change.Id, current, new Entry(document, null, current.Revision, current.ConfigEtag, current.Config), change);
+            // The configuration is shared as it is; only the small live state beside it is new.
+            Store(change.Id, current, new Entry(current.Document.WithLive(change.State), current.Revision), change,
+                [.. change.Fields.Select(f => f.Key), "_etag"]);
         }
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <summary>
-    /// The document with the live fields set. Its ETag follows the live state too (a hash of the stored ETag and
-    /// the live fields), so conditional GETs see every change, If-Match stays exact, and a restart changes nothing.
-    /// </summary>
-    private static void Overlay(JsonObject document, string? configEtag, JsonObject fields)
+    /// <param name="changedFields">The fields a live change may have changed (null: compare the documents).</param>
+    private void Store(string id, Entry? before, Entry entry, LiveChange? live, IReadOnlyList<string>? changedFields)
     {
-        foreach (var (name, value) in fields) document[name] = value?.DeepClone();
-        if (configEtag is not null)
-            document["_etag"] = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(configEtag + fields.ToJsonString())));
-    }
-
-    private void Store(string id, Entry? before, Entry entry, LiveChange? live = null)
-    {
-        // A parsed JsonObject builds its property table on first read; do it here, not in the first query.
-        _ = entry.Document.Count;
         _items[id] = _byId[id] = entry;
         Reindex(id, before?.Document, entry.Document);
-        if (before is { } previous)
-            foreach (var field in _orders.Keys)
-                if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);
+        if (before is { } previous && !_orders.IsEmpty)
+        {
+            if (changedFields is not null)
+                foreach (var field in changedFields) _orders.TryRemove(field, out _);
+            else
+                foreach (var field in _orders.Keys)
+                    if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);
+        }
         owner.OnChanged(new IndexChange(Resource, before?.Document, entry.Document, live));
     }
 
     /// <summary>Moves the id between lookups only for the indexed fields whose value changed (a live change: ls_state at most).</summary>
-    private void Reindex(string id, JsonObject? before, JsonObject document)
+    private void Reindex(string id, StoredDocument? before, StoredDocument document)
     {
         foreach (var field in DocumentIndex.IndexedFields)
         {
@@ -249,7 +213,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         }
     }
 
-    private void Unindex(string id, JsonObject document)
+    private void Unindex(string id, StoredDocument document)
     {
         foreach (var field in DocumentIndex.IndexedFields)
             if (LookupKey(document, field) is { } key) Unlink(id, field, key);
@@ -264,9 +228,13 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         }
     }
 
-    private static string? LookupKey(JsonObject document, string field) =>
-        document.TryGetPropertyValue(field, out var node) && node is JsonValue value
+    /// <summary>A looked-up field's text; a live state's <c>ls_state</c> is read from the state (its fields are made on read).</summary>
+    private static string? LookupKey(StoredDocument document, string field)
+    {
+        if (field == "ls_state" && document.Live is { } live) return live.State;
+        return document.TryGetPropertyValue(field, out var node) && node is JsonValue value
             && value.TryGetValue<string>(out var text) ? text : null;
+    }
 
     /// <summary>A read-only view valid inside <see cref="Read{T}"/>.</summary>
     public readonly struct View
@@ -275,14 +243,11 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         internal View(ResourceCollection owner) => _owner = owner;
 
         public int Count => _owner._items.Count;
-        public JsonObject At(int position) => _owner._items.GetValueAtIndex(position).Document;
+        public StoredDocument At(int position) => _owner._items.GetValueAtIndex(position).Document;
         public string IdAt(int position) => _owner._items.GetKeyAtIndex(position);
-        public JsonObject? Get(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Document : null;
+        public StoredDocument? Get(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Document : null;
 
-        /// <summary>The stored JSON of a document, exactly as it was written (never to be modified).</summary>
-        public byte[]? Utf8(string id) => _owner._byId.TryGetValue(id, out var e) ? e.Utf8 : null;
-
-        public IEnumerable<JsonObject> All()
+        public IEnumerable<StoredDocument> All()
         {
             var items = _owner._items;
             for (var i = 0; i < items.Count; i++) yield return items.GetValueAtIndex(i).Document;
@@ -292,7 +257,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         /// Every document ordered by <paramref name="field"/> (ascending, as <paramref name="sort"/> orders them),
         /// computed once and reused until a write changes that field.
         /// </summary>
-        public IReadOnlyList<JsonObject> OrderedBy(string field, Func<IEnumerable<JsonObject>, List<JsonObject>> sort)
+        public IReadOnlyList<StoredDocument> OrderedBy(string field, Func<IEnumerable<StoredDocument>, List<StoredDocument>> sort)
         {
             var view = this;
             return _owner._orders.GetOrAdd(field, _ => sort(view.All()).ToArray());

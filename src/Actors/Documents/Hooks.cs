@@ -134,7 +134,7 @@ internal static class Hooks
             return $"Error: parent not found: {parentId}";
         if (Templates.RefusePatch(resource, stored, changes) is { } templateRefusal) return templateRefusal;
         // Defaults are protected by name; a renamed default would lose its protection.
-        if (DefaultElements.IsProtected(resource, stored) && changes.ContainsKey("name")
+        if (DefaultElements.IsProtected(resource, (string?)stored["name"]) && changes.ContainsKey("name")
             && !JsonNode.DeepEquals(changes["name"], stored["name"]))
             return "This item is a default item and its name cannot be changed";
         if (resource == "realm")

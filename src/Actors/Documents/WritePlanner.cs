@@ -63,11 +63,15 @@ public sealed class WritePlanner(DocumentIndex index)
         private JsonObject? Current(string res, string id) =>
             Staged(res).TryGetValue(id, out var staged) ? staged : Stored(res, id);
 
+        // Stored documents as this write's working copies (each made once): hooks read and edit JSON objects.
+        private readonly Dictionary<(string, string), JsonObject> _copies = [];
+
         private JsonObject? Stored(string res, string id)
         {
+            if (_copies.TryGetValue((res, id), out var copy)) return copy;
             if (index.Collection(res).GetWithRevision(id) is not var (document, revision)) return null;
             _read.TryAdd((res, id), revision);
-            return document;
+            return _copies[(res, id)] = document.ToJsonObject();
         }
 
         private Dictionary<string, JsonObject?> Staged(string res)
@@ -311,7 +315,7 @@ public sealed class WritePlanner(DocumentIndex index)
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
             if (StaleETag(stored, command.IfMatch) is { } stale)
                 return WriteResult.Fail(stale);
-            if (DefaultElements.IsProtected(resource, stored))
+            if (DefaultElements.IsProtected(resource, (string?)stored["name"]))
                 return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");
             if (resource == "user" && command.Id == command.CallerId)
                 return WriteResult.Fail(WriteStatus.Refused, "You cannot delete the user your are logged with!");
@@ -337,7 +341,7 @@ public sealed class WritePlanner(DocumentIndex index)
             var only = command.OnlyIds is null ? null : new HashSet<string>(command.OnlyIds, StringComparer.Ordinal);
             var ids = index.Collection(resource).Read(view =>
                 view.All()
-                    .Where(d => !DefaultElements.IsProtected(resource, d))
+                    .Where(d => !DefaultElements.IsProtected(resource, (string?)d["name"]))
                     .Select(d => (string)d["_id"]!)
                     .Where(id => !(resource == "user" && id == command.CallerId))
                     .Where(id => only is null || only.Contains(id))
@@ -360,18 +364,18 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             foreach (var document in Staged(res).Values)
                 if (document is not null && (string?)document["name"] == name) return document;
-            return index.Collection(res).FindByName(name);
+            return index.Collection(res).FindByName(name) is { } found ? Current(res, (string)found["_id"]!) : null;
         }
 
         public IReadOnlyList<string> IdsContaining(string res, string field, string value)
         {
-            static bool Holds(JsonObject? document, string field, string value) =>
-                document?[field] is JsonArray list && list.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s == value);
+            static bool Holds(JsonNode? values, string value) =>
+                values is JsonArray list && list.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s) && s == value);
             var ids = new SortedSet<string>(index.Collection(res).Read(view =>
-                view.All().Where(d => Holds(d, field, value)).Select(d => (string)d["_id"]!).ToList()), StringComparer.Ordinal);
+                view.All().Where(d => Holds(d[field], value)).Select(d => (string)d["_id"]!).ToList()), StringComparer.Ordinal);
             foreach (var (id, document) in Staged(res))
             {
-                if (Holds(document, field, value)) ids.Add(id);
+                if (Holds(document?[field], value)) ids.Add(id);
                 else ids.Remove(id);
             }
             return ids.ToList();

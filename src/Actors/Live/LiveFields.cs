@@ -54,6 +54,12 @@ public static class LiveFields
 
     private static Field[] For(EntityKind kind) => kind == EntityKind.Host ? HostFields : ServiceFields;
 
+    private static readonly HashSet<string> HostNames = new(HostFields.Select(f => f.Name), StringComparer.Ordinal);
+    private static readonly HashSet<string> ServiceNames = new(ServiceFields.Select(f => f.Name), StringComparer.Ordinal);
+
+    /// <summary>Whether the engine's state holds this field (others, e.g. <c>ls_grafana</c>, stay the document's).</summary>
+    public static bool IsModelled(EntityKind kind, string name) => (kind == EntityKind.Host ? HostNames : ServiceNames).Contains(name);
+
     /// <summary>The live fields of an item kind, in document order.</summary>
     public static IEnumerable<string> Names(EntityKind kind) => For(kind).Select(f => f.Name);
 

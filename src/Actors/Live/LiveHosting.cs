@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 
 namespace Alignak.Actors.Live;
 
@@ -44,7 +45,7 @@ public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActo
     }
 
     /// <summary>The entity's configuration inputs and first state, taken from its document.</summary>
-    public static SyncEntity Sync(EntityKind kind, System.Text.Json.Nodes.JsonObject document) => new(
+    public static SyncEntity Sync(EntityKind kind, IDocumentFields document) => new(
         (string)document["_id"]!, kind,
         new CheckConfig(
             document["max_check_attempts"] is { } attempts ? (int)attempts.GetValue<double>() : 1,
@@ -54,7 +55,7 @@ public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActo
         LiveFieldsOf(kind, document));
 
     /// <summary>The document's live fields (the entity starts from them when it has no state yet).</summary>
-    private static System.Text.Json.Nodes.JsonObject LiveFieldsOf(EntityKind kind, System.Text.Json.Nodes.JsonObject document)
+    private static System.Text.Json.Nodes.JsonObject LiveFieldsOf(EntityKind kind, IDocumentFields document)
     {
         var fields = new System.Text.Json.Nodes.JsonObject();
         foreach (var name in LiveFields.Names(kind))

@@ -42,7 +42,7 @@ public sealed class LiveSynthesis
     /// state bucket, the first that applies: one bucket per item, so UIs may add them up (the original's hooks move
     /// a downtimed item that is not acknowledged out of its state bucket).
     /// </summary>
-    public static IEnumerable<int> Contribution(string resource, JsonObject document)
+    public static IEnumerable<int> Contribution(string resource, StoredDocument document)
     {
         if ((bool?)document["_is_template"] == true) yield break;
         var prefix = resource == "host" ? "hosts" : "services";
@@ -53,11 +53,14 @@ public sealed class LiveSynthesis
             yield return Position[$"{prefix}_not_monitored"];
             yield break;
         }
-        var acknowledged = (bool?)document["ls_acknowledged"] == true;
-        var state = ((string?)document["ls_state"] ?? "").ToLowerInvariant();
-        var type = ((string?)document["ls_state_type"] ?? "HARD").ToLowerInvariant();
+        // The entity's state is read as it is (its fields are only made for a reader that asks for them).
+        var live = document.Live;
+        var acknowledged = live?.Acknowledged ?? (bool?)document["ls_acknowledged"] == true;
+        var downtimed = live?.Downtimed ?? (bool?)document["ls_downtimed"] == true;
+        var state = (live?.State ?? (string?)document["ls_state"] ?? "").ToLowerInvariant();
+        var type = (live?.StateType ?? (string?)document["ls_state_type"] ?? "HARD").ToLowerInvariant();
         if (acknowledged) yield return Position[$"{prefix}_acknowledged"];
-        else if ((bool?)document["ls_downtimed"] == true) yield return Position[$"{prefix}_in_downtime"];
+        else if (downtimed) yield return Position[$"{prefix}_in_downtime"];
         else if (Position.TryGetValue($"{prefix}_{state}_{type}", out var bucket)) yield return bucket;
     }
 
@@ -87,7 +90,7 @@ public sealed class LiveSynthesis
         }
     }
 
-    private void Move(JsonObject document, string resource, int delta)
+    private void Move(StoredDocument document, string resource, int delta)
     {
         if ((string?)document["_realm"] is not { } realm) return;
         if (!_byRealm.TryGetValue(realm, out var counters)) _byRealm[realm] = counters = new long[Counters.Length];

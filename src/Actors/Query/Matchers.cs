@@ -8,6 +8,9 @@ namespace Alignak.Actors.Query;
 internal abstract class Matcher
 {
     public abstract bool Match(JsonNode? node);
+
+    /// <summary>Matches a document read through its fields (no JSON object is built for it).</summary>
+    public virtual bool MatchDocument(IDocumentFields document) => Match(document.ToJsonObject());
 }
 
 internal sealed class ConstMatcher(bool value) : Matcher
@@ -16,6 +19,8 @@ internal sealed class ConstMatcher(bool value) : Matcher
     public bool Value { get; } = value;
 
     public override bool Match(JsonNode? node) => Value;
+
+    public override bool MatchDocument(IDocumentFields document) => Value;
 }
 
 internal sealed class AndMatcher(Matcher[] parts) : Matcher
@@ -27,6 +32,19 @@ internal sealed class AndMatcher(Matcher[] parts) : Matcher
         foreach (var p in Parts)
         {
             if (!p.Match(node))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override bool MatchDocument(IDocumentFields document)
+    {
+        foreach (var p in Parts)
+        {
+            if (!p.MatchDocument(document))
             {
                 return false;
             }
@@ -50,11 +68,26 @@ internal sealed class OrMatcher(Matcher[] parts) : Matcher
 
         return false;
     }
+
+    public override bool MatchDocument(IDocumentFields document)
+    {
+        foreach (var p in parts)
+        {
+            if (p.MatchDocument(document))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 internal sealed class NotMatcher(Matcher inner) : Matcher
 {
     public override bool Match(JsonNode? node) => !inner.Match(node);
+
+    public override bool MatchDocument(IDocumentFields document) => !inner.MatchDocument(document);
 }
 
 /// <summary>
@@ -75,6 +108,16 @@ internal sealed class PathMatcher : Matcher
     }
 
     public override bool Match(JsonNode? node) => Resolve(node, 0);
+
+    public override bool MatchDocument(IDocumentFields document)
+    {
+        if (_segments.Length == 0)
+        {
+            return base.MatchDocument(document);
+        }
+
+        return document.TryGetPropertyValue(_segments[0], out var child) ? Resolve(child, 1) : _test.TestMissing();
+    }
 
     private bool Resolve(JsonNode? node, int depth)
     {

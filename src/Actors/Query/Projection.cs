@@ -100,12 +100,11 @@ public sealed class Projection
         e.ValueKind == JsonValueKind.True || (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && d == 1);
 
     /// <summary>A new object holding the projected fields in document order (values deep-cloned).</summary>
-    public JsonObject Apply(JsonObject doc)
+    public JsonObject Apply(IEnumerable<KeyValuePair<string, JsonNode?>> doc)
     {
         var result = new JsonObject();
-        for (var i = 0; i < doc.Count; i++)
+        foreach (var (key, value) in doc)
         {
-            var (key, value) = doc.GetAt(i);
             if (AlwaysKept.Contains(key))
             {
                 result[key] = value?.DeepClone();

@@ -154,9 +154,9 @@ public sealed partial class SortSpec
     }
 
     /// <summary>Sorts stably (ties keep the input, i.e. natural, order), extracting each key once.</summary>
-    public List<JsonObject> Sort(IEnumerable<JsonObject> docs)
+    public List<T> Sort<T>(IEnumerable<T> docs) where T : class
     {
-        var list = docs as IReadOnlyList<JsonObject> ?? docs.ToList();
+        var list = docs as IReadOnlyList<T> ?? docs.ToList();
         var width = _keys.Length;
         var keys = new SortKey[list.Count * width];
         var order = new int[list.Count];
@@ -170,7 +170,7 @@ public sealed partial class SortSpec
         }
 
         Array.Sort(order, new IndexComparer(keys, _keys));
-        var result = new List<JsonObject>(order.Length);
+        var result = new List<T>(order.Length);
         foreach (var i in order)
         {
             result.Add(list[i]);
@@ -251,11 +251,27 @@ public sealed partial class SortSpec
 
         public bool Descending { get; } = descending;
 
-        public SortKey Extract(JsonNode? doc, bool materialize)
+        /// <summary>The key of a document: a JSON node or a document read through its fields.</summary>
+        public SortKey Extract(object? doc, bool materialize)
         {
             var found = false;
             var best = SortKey.Null;
-            Visit(doc, 0, ref found, ref best);
+            if (doc is IDocumentFields fields)
+            {
+                if (fields.TryGetPropertyValue(_segments[0], out var child))
+                {
+                    Visit(child, 1, ref found, ref best);
+                }
+                else
+                {
+                    Offer(SortKey.Null, ref found, ref best);
+                }
+            }
+            else
+            {
+                Visit(doc as JsonNode, 0, ref found, ref best);
+            }
+
             if (!found || !materialize)
             {
                 return found ? best : SortKey.Null;

@@ -126,6 +126,9 @@ public sealed class WhereFilter
     /// <summary>Whether the document satisfies the filter.</summary>
     public bool Matches(JsonObject doc) => _root.Match(doc);
 
+    /// <summary>Whether the document satisfies the filter, read through its fields.</summary>
+    public bool Matches(IDocumentFields doc) => _root.MatchDocument(doc);
+
     /// <summary>The conjunction of both filters (e.g. the client's <c>where</c> and the rights filter).</summary>
     public WhereFilter And(WhereFilter other)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 using Alignak.Actors.Resources;
 
 namespace Alignak.Actors.Security;
@@ -15,7 +16,7 @@ namespace Alignak.Actors.Security;
 /// </summary>
 public sealed class UserRights
 {
-    private static readonly Func<JsonObject, bool> Nothing = _ => false;
+    private static readonly Func<IDocumentFields, bool> Nothing = _ => false;
 
     /// <summary>Fields of a user that grant rights: only a super-admin changes them.</summary>
     public static readonly IReadOnlyList<string> RightsFields =
@@ -42,7 +43,7 @@ public sealed class UserRights
         public readonly HashSet<string> Custom = new(StringComparer.Ordinal);
     }
 
-    private UserRights(JsonObject user, DocumentIndex index)
+    private UserRights(IDocumentFields user, DocumentIndex index)
     {
         _index = index;
         UserId = (string)user["_id"]!;
@@ -53,7 +54,7 @@ public sealed class UserRights
 
     public static bool IsAction(string resource) => resource is "actionacknowledge" or "actiondowntime" or "actionforcecheck";
 
-    public static UserRights For(JsonObject user, DocumentIndex index)
+    public static UserRights For(IDocumentFields user, DocumentIndex index)
     {
         var rights = new UserRights(user, index);
         if (rights.SuperAdmin) return rights;
@@ -88,12 +89,12 @@ public sealed class UserRights
         return rights;
     }
 
-    private bool IsSelf(JsonObject document) => (string?)document["_id"] == UserId;
+    private bool IsSelf(IDocumentFields document) => (string?)document["_id"] == UserId;
 
     // ---- reads ---------------------------------------------------------------------------------
 
     /// <summary>Which documents of <paramref name="resource"/> the user may read; null means all of them.</summary>
-    public Func<JsonObject, bool>? ReadFilter(string resource)
+    public Func<IDocumentFields, bool>? ReadFilter(string resource)
     {
         if (SuperAdmin) return null;
         var inRealms = RealmReadFilter(resource);
@@ -101,7 +102,7 @@ public sealed class UserRights
         return inRealms;
     }
 
-    private Func<JsonObject, bool> RealmReadFilter(string resource)
+    private Func<IDocumentFields, bool> RealmReadFilter(string resource)
     {
         if (!_grants.TryGetValue(resource, out var g) || (g.Read.Count == 0 && g.Custom.Count == 0)) return Nothing;
         if (resource == "realm") return realm => g.Read.Contains((string?)realm["_id"] ?? "");
@@ -122,7 +123,7 @@ public sealed class UserRights
     /// </summary>
     public JsonObject? Reveal(string resource, JsonObject document)
     {
-        if (ReadFilter(resource) is { } readable && !readable(document)) return null;
+        if (ReadFilter(resource) is { } readable && !readable(new JsonFields(document))) return null;
         return AsShown(resource, document);
     }
 
@@ -142,7 +143,7 @@ public sealed class UserRights
         {
             var shown = document.DeepClone().AsObject();
             shown.Remove("password");
-            if (!SuperAdmin && !IsSelf(document)) shown.Remove("token");
+            if (!SuperAdmin && (string?)document["_id"] != UserId) shown.Remove("token");
             return shown;
         }
         if (resource == "realm" && !SuperAdmin)
@@ -162,7 +163,7 @@ public sealed class UserRights
     }
 
     private bool HidesSecretsOf(JsonObject user) =>
-        user.ContainsKey("password") || (!SuperAdmin && !IsSelf(user) && user.ContainsKey("token"));
+        user.ContainsKey("password") || (!SuperAdmin && (string?)user["_id"] != UserId && user.ContainsKey("token"));
 
     /// <summary>
     /// Whether a query on <paramref name="resource"/> that reads these fields (filter or sort) must be kept to
@@ -187,7 +188,7 @@ public sealed class UserRights
         SuperAdmin || (_grants.TryGetValue(resource, out var g) && (g.Delete.Count > 0 || g.Custom.Count > 0));
 
     /// <summary>Which documents the user may change; null means all of them.</summary>
-    public Func<JsonObject, bool>? UpdateFilter(string resource)
+    public Func<IDocumentFields, bool>? UpdateFilter(string resource)
     {
         if (SuperAdmin) return null;
         if (IsAction(resource)) return ActionFilter();
@@ -196,7 +197,7 @@ public sealed class UserRights
         return inRealms;
     }
 
-    public Func<JsonObject, bool>? DeleteFilter(string resource)
+    public Func<IDocumentFields, bool>? DeleteFilter(string resource)
     {
         if (SuperAdmin) return null;
         var inRealms = RealmWriteFilter(resource, g => g.Delete, "_users_delete");
@@ -207,7 +208,7 @@ public sealed class UserRights
     }
 
     /// <summary>Actions are commands on a host: they need <c>can_submit_commands</c> and the right to read the host.</summary>
-    private Func<JsonObject, bool> ActionFilter()
+    private Func<IDocumentFields, bool> ActionFilter()
     {
         if (!CanSubmitCommands) return Nothing;
         var hostReadable = RealmReadFilter("host");
@@ -216,7 +217,7 @@ public sealed class UserRights
             && hosts.Get(hostId) is { } host && hostReadable(host);
     }
 
-    private Func<JsonObject, bool> RealmWriteFilter(string resource, Func<Grants, HashSet<string>> realms, string customField)
+    private Func<IDocumentFields, bool> RealmWriteFilter(string resource, Func<Grants, HashSet<string>> realms, string customField)
     {
         if (!_grants.TryGetValue(resource, out var g)) return Nothing;
         var allowed = realms(g);
@@ -242,7 +243,7 @@ public sealed class UserRights
         if (resource == "userrestrictrole")
             return WriteRefusal.Forbidden("Only a super-administrator may change users' rights");
         if (IsAction(resource))
-            return ActionFilter()(written) ? null : WriteRefusal.Unauthorized(verb);
+            return ActionFilter()(new JsonFields(written)) ? null : WriteRefusal.Unauthorized(verb);
 
         if (resource == "user" && RefuseUserWrite(stored, written) is { } userRefusal) return userRefusal;
 
@@ -279,7 +280,7 @@ public sealed class UserRights
             if (!JsonNode.DeepEquals(before, written[field]))
                 return WriteRefusal.Forbidden($"Only a super-administrator may change the field '{field}' of a user");
         }
-        if (stored is not null && !IsSelf(stored))
+        if (stored is not null && (string?)stored["_id"] != UserId)
             foreach (var field in SecretFields)
                 if (!JsonNode.DeepEquals(stored[field], written[field]))
                     return WriteRefusal.Forbidden($"Only a super-administrator or the user itself may change the field '{field}' of a user");

@@ -43,7 +43,7 @@ public static class TokenAuth
         return parameter is null ? scheme : null;
     }
 
-    public static JsonObject? FindUser(DocumentIndex index, string? token)
+    public static StoredDocument? FindUser(DocumentIndex index, string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
         var users = index.Collection("user");
@@ -52,10 +52,10 @@ public static class TokenAuth
     }
 
     /// <summary>The authenticated user of this request (set by <see cref="RequireToken"/>).</summary>
-    public static JsonObject? UserOrNull(this HttpContext context) => context.Items[UserItem] as JsonObject;
+    public static StoredDocument? UserOrNull(this HttpContext context) => context.Items[UserItem] as StoredDocument;
 
-    public static JsonObject User(this HttpContext context) =>
-        context.Items[UserItem] as JsonObject ?? throw new InvalidOperationException("route is not authenticated");
+    public static StoredDocument User(this HttpContext context) =>
+        context.Items[UserItem] as StoredDocument ?? throw new InvalidOperationException("route is not authenticated");
 
     /// <summary>The authenticated user's rights, computed once per request from the current roles and realms.</summary>
     public static UserRights Rights(this HttpContext context)

@@ -89,7 +89,7 @@ public static class LogEndpoints
                 await foreach (var json in store.ReadAsync(resource, sql, 0, null, cancellationToken))
                 {
                     var document = JsonNode.Parse(json)!.AsObject();
-                    if (!filter.Matches(document) || visible?.Invoke(document) == false) continue;
+                    if (!filter.Matches(document) || visible?.Invoke(new JsonFields(document)) == false) continue;
                     if (!sqlOrder) matches.Add(document);
                     else if (total >= skip && items.Count < maxResults) items.Add(document);
                     total++;
@@ -109,7 +109,7 @@ public static class LogEndpoints
             writer.WriteStartArray("_items");
             foreach (var document in items)
                 EveResults.WriteDocument(writer, ResourceEndpoints.Shape(resource, document, projection, embedding, index, http.Rights()),
-                    w => ResourceEndpoints.WriteItemLinks(w, schema, document));
+                    w => ResourceEndpoints.WriteItemLinks(w, schema, (string?)document["_id"]));
             writer.WriteEndArray();
             ResourceEndpoints.WritePageEnd(writer, resource, request, settings, maxResults, page, total);
         }, response => response.Headers["X-Total-Count"] = total.ToString());
@@ -165,7 +165,7 @@ public static class LogEndpoints
         var schema = Schemas.Find(resource)!;
         if (!DocumentIds.IsValid(id) || await store.GetAsync(resource, id, cancellationToken) is not { } json) return EveResults.NotFound();
         var document = JsonNode.Parse(json)!.AsObject();
-        if (http.Rights().ReadFilter(resource)?.Invoke(document) == false) return EveResults.NotFound();
+        if (http.Rights().ReadFilter(resource)?.Invoke(new JsonFields(document)) == false) return EveResults.NotFound();
         Projection? projection;
         Embedding? embedding;
         try

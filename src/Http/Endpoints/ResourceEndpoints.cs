@@ -47,11 +47,11 @@ public static class ResourceEndpoints
     }
 
     /// <summary>Eve's user restriction (auth_field): a caller sees and changes only the documents it wrote.</summary>
-    private static bool OwnedByCaller(ResourceSchema schema, JsonObject document, HttpContext http) =>
+    private static bool OwnedByCaller(ResourceSchema schema, IDocumentFields document, HttpContext http) =>
         schema.AuthField is not { } owner || (string?)document[owner] == (string?)http.User()["_id"];
 
     /// <summary>Both restrictions at once: ownership (auth_field) and a rights filter; null when neither applies.</summary>
-    private static Func<JsonObject, bool>? Restriction(ResourceSchema schema, HttpContext http, Func<JsonObject, bool>? rights)
+    private static Func<IDocumentFields, bool>? Restriction(ResourceSchema schema, HttpContext http, Func<IDocumentFields, bool>? rights)
     {
         if (schema.AuthField is null) return rights;
         return rights is null
@@ -72,7 +72,7 @@ public static class ResourceEndpoints
     }
 
     /// <summary>Whether the caller may change this existing document (a missing one is left to the writer's 404).</summary>
-    private static bool MayWrite(ResourceSchema schema, string id, HttpContext http, DocumentIndex index, Func<JsonObject, bool>? rights) =>
+    private static bool MayWrite(ResourceSchema schema, string id, HttpContext http, DocumentIndex index, Func<IDocumentFields, bool>? rights) =>
         DocumentIds.IsValid(id)
         && (index.Collection(schema.Name).Get(id) is not { } document || (Restriction(schema, http, rights)?.Invoke(document) ?? true));
 
@@ -110,16 +110,10 @@ public static class ResourceEndpoints
             visible = d => (string?)d["_id"] == rights.UserId && (readable is null || readable(d));
         }
         int total;
-        List<JsonObject> items;
-        List<byte[]> stored;
+        List<StoredDocument> items;
         try
         {
-            (total, items, stored) = index.Collection(resource).Read(view =>
-            {
-                var (count, pageItems) = Page(view, filter, visible, sort, maxResults, page);
-                // The stored bytes are taken under the same lock, so they are the version that matched.
-                return (count, pageItems, pageItems.Select(d => view.Utf8((string)d["_id"]!)!).ToList());
-            });
+            (total, items) = index.Collection(resource).Read(view => Page(view, filter, visible, sort, maxResults, page));
         }
         catch (QueryException e)
         {
@@ -138,8 +132,8 @@ public static class ResourceEndpoints
             for (var i = 0; i < items.Count; i++)
             {
                 var document = items[i];
-                if (asStored) EveResults.WriteStoredDocument(writer, stored[i], w => WriteItemLinks(w, schema, document));
-                else EveResults.WriteDocument(writer, Shape(resource, document, projection, embedding, index, http.Rights()), w => WriteItemLinks(w, schema, document));
+                if (asStored) document.WriteTo(writer, w => WriteItemLinks(w, schema, (string?)document["_id"]));
+                else EveResults.WriteDocument(writer, Shape(resource, document, projection, embedding, index, http.Rights()), w => WriteItemLinks(w, schema, (string?)document["_id"]));
             }
             writer.WriteEndArray();
             WritePageEnd(writer, resource, request, settings, maxResults, page, total);
@@ -154,26 +148,26 @@ public static class ResourceEndpoints
     /// One page and the total. Without a filter the page is read by position; an indexed equality narrows
     /// the scan; a sort on one field over a whole collection uses the index's cached order.
     /// </summary>
-    private static (int Total, List<JsonObject> Items) Page(ResourceCollection.View view, WhereFilter filter,
-        Func<JsonObject, bool>? visible, SortSpec? sort, int maxResults, int page)
+    private static (int Total, List<StoredDocument> Items) Page(ResourceCollection.View view, WhereFilter filter,
+        Func<IDocumentFields, bool>? visible, SortSpec? sort, int maxResults, int page)
     {
         var skip = (long)(page - 1) * maxResults;
         if (visible is null && IndexedOnly(view, filter) is { } answered)
         {
             // Documents are looked up only for the page, unless they must be sorted first.
             var window = sort is null
-                ? answered.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).Select(view.Get).OfType<JsonObject>().ToList()
-                : sort.Sort(answered.Select(view.Get).OfType<JsonObject>()).Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList();
+                ? answered.Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).Select(view.Get).OfType<StoredDocument>().ToList()
+                : sort.Sort(answered.Select(view.Get).OfType<StoredDocument>()).Skip((int)Math.Min(skip, int.MaxValue)).Take(maxResults).ToList();
             return (answered.Count, window);
         }
         var narrowed = Narrowed(view, filter);
         if (narrowed is null && visible is null && filter.MatchesAll)
         {
-            IReadOnlyList<JsonObject> ordered = sort is null ? new PositionList(view)
+            IReadOnlyList<StoredDocument> ordered = sort is null ? new PositionList(view)
                 : sort.Fields.Count == 1 ? view.OrderedBy(sort.Fields[0].Field, d => SortSpec.Parse(sort.Fields[0].Field)!.Sort(d))
                 : sort.Sort(view.All());
             var descending = sort is { Fields.Count: 1 } && sort.Fields[0].Descending;
-            var slice = new List<JsonObject>();
+            var slice = new List<StoredDocument>();
             for (var i = skip; i < Math.Min(ordered.Count, skip + maxResults); i++)
                 slice.Add(ordered[descending ? ordered.Count - 1 - (int)i : (int)i]);
             return (ordered.Count, slice);
@@ -182,7 +176,7 @@ public static class ResourceEndpoints
         var matches = (narrowed ?? view.All()).Where(d => filter.Matches(d) && (visible is null || visible(d)));
         if (sort is not null) matches = sort.Sort(matches);
         var count = 0;
-        var items = new List<JsonObject>(Math.Min(maxResults, 1024));
+        var items = new List<StoredDocument>(Math.Min(maxResults, 1024));
         foreach (var document in matches)
         {
             if (count >= skip && items.Count < maxResults) items.Add(document);
@@ -192,11 +186,11 @@ public static class ResourceEndpoints
     }
 
     /// <summary>The collection in id order, read by position.</summary>
-    private sealed class PositionList(ResourceCollection.View view) : IReadOnlyList<JsonObject>
+    private sealed class PositionList(ResourceCollection.View view) : IReadOnlyList<StoredDocument>
     {
-        public JsonObject this[int index] => view.At(index);
+        public StoredDocument this[int index] => view.At(index);
         public int Count => view.Count;
-        public IEnumerator<JsonObject> GetEnumerator() => view.All().GetEnumerator();
+        public IEnumerator<StoredDocument> GetEnumerator() => view.All().GetEnumerator();
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
@@ -230,7 +224,7 @@ public static class ResourceEndpoints
     }
 
     /// <summary>Narrows a scan with the smallest indexed equality of the filter; null when none applies.</summary>
-    private static IEnumerable<JsonObject>? Narrowed(ResourceCollection.View view, WhereFilter filter)
+    private static IEnumerable<StoredDocument>? Narrowed(ResourceCollection.View view, WhereFilter filter)
     {
         IReadOnlyCollection<string>? best = null;
         foreach (var (field, value) in filter.TopLevelEqualities)
@@ -240,10 +234,19 @@ public static class ResourceEndpoints
         }
         if (best is null) return null;
         var snapshot = view;
-        return best.Select(id => snapshot.Get(id)).OfType<JsonObject>();
+        return best.Select(id => snapshot.Get(id)).OfType<StoredDocument>();
     }
 
     /// <summary>What the client asked to see of a stored document it may read: embedded relations, then the projection, never another's secrets.</summary>
+    internal static JsonObject Shape(string resource, StoredDocument document, Projection? projection, Embedding? embedding,
+        DocumentIndex index, UserRights rights)
+    {
+        // A projection alone reads the stored document as it is; anything else works on a copy.
+        if (embedding is null && projection is not null && !rights.Reshapes(resource)) return projection.Apply(document);
+        return Shape(resource, document.ToJsonObject(), projection, embedding, index, rights);
+    }
+
+    /// <inheritdoc cref="Shape(string, StoredDocument, Projection?, Embedding?, DocumentIndex, UserRights)"/>
     internal static JsonObject Shape(string resource, JsonObject document, Projection? projection, Embedding? embedding,
         DocumentIndex index, UserRights rights)
     {
@@ -260,9 +263,10 @@ public static class ResourceEndpoints
         if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document
             || Restriction(schema, http, http.Rights().ReadFilter(resource))?.Invoke(document) == false)
             return EveResults.NotFound();
-        if (resource == "livesynthesis" && (request.Query.ContainsKey("history") || request.Query.ContainsKey("concatenation")))
-            document = LiveSynthesisHistory.Extend(document, request.Query.ContainsKey("history"),
-                request.Query.ContainsKey("concatenation"), http.Rights(), index);
+        var extended = resource == "livesynthesis" && (request.Query.ContainsKey("history") || request.Query.ContainsKey("concatenation"))
+            ? LiveSynthesisHistory.Extend(document.ToJsonObject(), request.Query.ContainsKey("history"),
+                request.Query.ContainsKey("concatenation"), http.Rights(), index)
+            : null;
         Projection? projection;
         Embedding? embedding;
         try
@@ -281,7 +285,9 @@ public static class ResourceEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
 
         return EveResults.Json(StatusCodes.Status200OK,
-            writer => EveResults.WriteDocument(writer, Shape(resource, document, projection, embedding, index, http.Rights()), w =>
+            writer => EveResults.WriteDocument(writer, extended is not null
+                ? Shape(resource, extended, projection, embedding, index, http.Rights())
+                : Shape(resource, document, projection, embedding, index, http.Rights()), w =>
             {
                 w.WriteStartObject("_links");
                 EveResults.WriteLink(w, "parent", "home", "/");
@@ -296,10 +302,10 @@ public static class ResourceEndpoints
             });
     }
 
-    internal static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, JsonObject document)
+    internal static void WriteItemLinks(Utf8JsonWriter writer, ResourceSchema schema, string? id)
     {
         writer.WriteStartObject("_links");
-        EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{(string?)document["_id"]}");
+        EveResults.WriteLink(writer, "self", schema.ItemTitle, $"{schema.Name}/{id}");
         writer.WriteEndObject();
     }
 

@@ -57,6 +57,6 @@ public sealed class Embedding
     {
         if (id is not JsonValue v || !v.TryGetValue<string>(out var text) || index.Collection(target).Get(text) is not { } embedded)
             return null;
-        return rights.Reveal(target, embedded) is { } shown ? shown.DeepClone() : id.DeepClone();
+        return rights.Reveal(target, embedded.ToJsonObject()) is { } shown ? shown : id.DeepClone();
     }
 }

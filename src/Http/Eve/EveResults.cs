@@ -47,33 +47,6 @@ public static class EveResults
         writer.WriteEndObject();
     }
 
-    /// <summary>
-    /// Writes a stored document from its stored JSON bytes, with <c>_links</c> appended, without walking its
-    /// fields: a service has ~190 of them, and this is the hot path of every page.
-    /// </summary>
-    public static void WriteStoredDocument(Utf8JsonWriter writer, byte[] utf8, Action<Utf8JsonWriter> links)
-    {
-        var linksJson = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var linksWriter = new Utf8JsonWriter(linksJson))
-        {
-            linksWriter.WriteStartObject();
-            links(linksWriter);
-            linksWriter.WriteEndObject();
-        }
-        // linksJson is {"_links":{...}}: splice its inside before the document's closing brace.
-        var inner = linksJson.WrittenSpan[1..^1];
-        var end = Array.LastIndexOf(utf8, (byte)'}');
-        var body = utf8.AsSpan(0, end);
-        var empty = body.TrimEnd(" \t\r\n"u8).EndsWith("{"u8);
-        var combined = new byte[body.Length + (empty ? 0 : 1) + inner.Length + 1];
-        body.CopyTo(combined);
-        var at = body.Length;
-        if (!empty) combined[at++] = (byte)',';
-        inner.CopyTo(combined.AsSpan(at));
-        combined[^1] = (byte)'}';
-        writer.WriteRawValue(combined, skipInputValidation: true);
-    }
-
     public static void WriteLink(Utf8JsonWriter writer, string name, string title, string href)
     {
         writer.WriteStartObject(name);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 
 namespace Alignak.Http.Grafana;
 
@@ -27,7 +28,7 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
         try
         {
             var report = new JsonObject();
-            var grafanas = index.Collection("grafana").Read(view => view.All().ToList());
+            var grafanas = index.Collection("grafana").Read(view => view.All().Select(d => d.ToJsonObject()).ToList());
             foreach (var grafana in grafanas)
             {
                 var name = grafana["name"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : (string)grafana["_id"]!;
@@ -74,7 +75,7 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
             foreach (var service in NotGraphed("service", topology))
             {
                 var hostId = (string)service["host"]!;
-                if (!done.Add(hostId) || index.Collection("host").Get(hostId) is not { } host || (bool?)host["_is_template"] == true) continue;
+                if (!done.Add(hostId) || index.Collection("host").Get(hostId)?.ToJsonObject() is not { } host || (bool?)host["_is_template"] == true) continue;
                 if (await CreateDashboardAsync(server, grafana, topology, datasources, host, cancellationToken))
                     created.Add($"{(string?)host["name"]}/{(string?)service["name"]}");
             }
@@ -123,16 +124,17 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
     private IEnumerable<JsonObject> HostsToGenerate(GrafanaTopology topology, bool forceGenerate) =>
         forceGenerate
             ? index.Collection("host").Read(view => view.All()
-                .Where(h => (bool?)h["_is_template"] != true && topology.Realms.Contains((string?)h["_realm"] ?? "")).ToList())
+                .Where(h => (bool?)h["_is_template"] != true && topology.Realms.Contains((string?)h["_realm"] ?? "")).Select(h => h.ToJsonObject()).ToList())
             : NotGraphed("host", topology);
 
     private List<JsonObject> NotGraphed(string resource, GrafanaTopology topology) =>
         index.Collection(resource).Read(view => view.All()
             .Where(d => (bool?)d["_is_template"] != true && (bool?)d["ls_grafana"] != true && HasPerfData(d)
                 && topology.Realms.Contains((string?)d["_realm"] ?? ""))
+            .Select(d => d.ToJsonObject())
             .ToList());
 
-    private static bool HasPerfData(JsonObject item) =>
+    private static bool HasPerfData(IDocumentFields item) =>
         !string.IsNullOrEmpty((string?)item["ls_perf_data"]) && (long?)item["ls_last_check"] is not (null or 0);
 
     private async Task<bool> CreateDashboardAsync(GrafanaServer server, JsonObject grafana, GrafanaTopology topology,
@@ -145,8 +147,8 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
             return false;
         }
         var services = index.Collection("service").IdsWhere("host", (string)host["_id"]!)
-            .Select(id => index.Collection("service").Get(id)).OfType<JsonObject>()
-            .Where(s => (bool?)s["_is_template"] != true && HasPerfData(s)).ToList();
+            .Select(id => index.Collection("service").Get(id)).OfType<StoredDocument>()
+            .Where(s => (bool?)s["_is_template"] != true && HasPerfData(s)).Select(s => s.ToJsonObject()).ToList();
         var (request, panels) = HostDashboard.Build(grafana, host, services, timeSeries, datasource, RealmPath((string?)host["_realm"]));
         var (ok, answer) = await api.PostDashboardAsync(server, request, cancellationToken);
         if (!ok)

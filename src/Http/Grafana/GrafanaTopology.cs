@@ -64,7 +64,7 @@ public sealed class GrafanaTopology
         var topology = new GrafanaTopology(Covered(realms.Get((string?)grafana["_realm"] ?? ""), (bool?)grafana["_sub_realm"] ?? true));
         foreach (var type in new[] { "graphite", "influxdb" })
         {
-            var linked = index.Collection(type).Read(view => view.All().Where(d => (string?)d["grafana"] == grafanaId).ToList());
+            var linked = index.Collection(type).Read(view => view.All().Where(d => (string?)d["grafana"] == grafanaId).Select(d => d.ToJsonObject()).ToList());
             foreach (var database in linked)
             {
                 try
@@ -108,7 +108,7 @@ public sealed class GrafanaTopology
             topology._byRealm.TryAdd(served, link);
     }
 
-    private static HashSet<string> Covered(JsonObject? realm, bool subRealms)
+    private static HashSet<string> Covered(StoredDocument? realm, bool subRealms)
     {
         var covered = new HashSet<string>(StringComparer.Ordinal);
         if (realm is null) return covered;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
+using Alignak.Actors.Query;
 using Alignak.Http.Auth;
 using Alignak.Http.Endpoints;
 using Alignak.Http.Eve;
@@ -38,7 +39,7 @@ public static class CheckResultEndpoints
 
         // A result is for a host the caller reads, stored as a logcheckresult of that host's realm.
         var hostReadable = rights.ReadFilter("host");
-        Func<JsonObject, bool>? readable = rights.SuperAdmin ? null : host => (hostReadable?.Invoke(host) ?? true)
+        Func<IDocumentFields, bool>? readable = rights.SuperAdmin ? null : host => (hostReadable?.Invoke(host) ?? true)
             && rights.RefuseWrite("logcheckresult", null, new JsonObject { ["_realm"] = host["_realm"]?.DeepClone() }) is null;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var results = new List<CheckResultIngestion.NativeResult>(items.Count);
@@ -101,7 +102,7 @@ public static class CheckResultEndpoints
         writer.WriteEndObject();
     }
 
-    private static JsonObject? Validate(JsonObject item, DocumentIndex index, Func<JsonObject, bool>? readable, long now,
+    private static JsonObject? Validate(JsonObject item, DocumentIndex index, Func<IDocumentFields, bool>? readable, long now,
         out CheckResultIngestion.NativeResult? result)
     {
         result = null;
@@ -110,7 +111,7 @@ public static class CheckResultEndpoints
             if (!Fields.Contains(name)) issues[name] = "unknown field";
 
         var host = Find(index, "host", item["host"], item["host_name"], null, issues, readable);
-        JsonObject? service = null;
+        StoredDocument? service = null;
         if (host is not null && (item["service"] is not null || item["service_name"] is not null))
             service = Find(index, "service", item["service"], item["service_name"], (string)host["_id"]!, issues, null);
 
@@ -142,11 +143,11 @@ public static class CheckResultEndpoints
     }
 
     /// <summary>A host or service by id or by name (a service on its host); templates have no live state.</summary>
-    private static JsonObject? Find(DocumentIndex index, string resource, JsonNode? id, JsonNode? name, string? hostId,
-        JsonObject issues, Func<JsonObject, bool>? readable)
+    private static StoredDocument? Find(DocumentIndex index, string resource, JsonNode? id, JsonNode? name, string? hostId,
+        JsonObject issues, Func<IDocumentFields, bool>? readable)
     {
         var collection = index.Collection(resource);
-        JsonObject? found = null;
+        StoredDocument? found = null;
         string field, shown;
         if (id is not null)
         {

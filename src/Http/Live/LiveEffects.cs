@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
+using Alignak.Actors.Query;
 using Alignak.Http.Settings;
 using Alignak.Persistence.Logs;
 
@@ -62,7 +63,7 @@ public sealed class LiveEffects(
         }
         var document = JsonNode.Parse(change.Json!)!.AsObject();
         if ((bool?)document["_is_template"] == true) return;
-        await entities.AskAsync(LiveEntities.Sync(kind, document), cancellationToken);
+        await entities.AskAsync(LiveEntities.Sync(kind, new JsonFields(document)), cancellationToken);
         // Live fields a client PATCHed (the Alignak broker does): the entity records them.
         if (command is PatchDocument patch && patch.Id == change.Id && JsonNode.Parse(patch.Json) is JsonObject body)
         {

@@ -92,14 +92,14 @@ public sealed class LiveSynthesisHistory(
         {
             var children = index.Collection("realm").Get((string?)item["_realm"] ?? "")?["_all_children"] as JsonArray;
             var realms = children?.Select(c => (string?)c).ToHashSet() ?? [];
-            return all.Where(d => realms.Contains((string?)d["_realm"]) && (string?)d["_id"] != id).ToList();
+            return all.Where(d => realms.Contains((string?)d["_realm"]) && (string?)d["_id"] != id).Select(d => d.ToJsonObject()).ToList();
         }
         var readable = rights.ReadFilter("livesynthesis");
-        return all.Where(d => (string?)d["_id"] != id && (readable?.Invoke(d) ?? true)).ToList();
+        return all.Where(d => (string?)d["_id"] != id && (readable?.Invoke(d) ?? true)).Select(d => d.ToJsonObject()).ToList();
     }
 
     private static List<JsonObject> Snapshots(DocumentIndex index, string livesynthesisId) =>
-        index.Collection(Retention).Read(view => view.All().Where(d => (string?)d["livesynthesis"] == livesynthesisId).Reverse().ToList());
+        index.Collection(Retention).Read(view => view.All().Where(d => (string?)d["livesynthesis"] == livesynthesisId).Reverse().Select(d => d.ToJsonObject()).ToList());
 
     private static void Add(JsonObject into, JsonObject from)
     {

@@ -41,7 +41,7 @@ public sealed class LiveHub(LivePublisher publisher) : Hub
         return Task.CompletedTask;
     }
 
-    public static JsonObject? UserOf(HttpContext http)
+    public static StoredDocument? UserOf(HttpContext http)
     {
         var token = TokenAuth.ReadToken(http.Request) ?? (string?)http.Request.Query["access_token"];
         return TokenAuth.FindUser(http.RequestServices.GetRequiredService<DocumentIndex>(), token);

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
+using Alignak.Actors.Query;
 using Alignak.Actors.Security;
 using Alignak.Http.Metrics;
 using Alignak.Http.Settings;
@@ -86,7 +87,7 @@ public sealed class LivePublisher : BackgroundService
         if (Volatile.Read(ref _subscriptionCount) > 0) _inbox.Writer.TryWrite(events);
     }
 
-    public void Connect(string connectionId, JsonObject user, Action abort)
+    public void Connect(string connectionId, StoredDocument user, Action abort)
     {
         var viewer = new Viewer((string)user["_id"]!, (string?)user["token"], abort);
         var connection = new Connection(connectionId, viewer);
@@ -390,7 +391,7 @@ public sealed class LivePublisher : BackgroundService
     /// <summary>One connected user: its rights, computed again when users, roles or realms change.</summary>
     internal sealed class Viewer(string userId, string? token, Action abort)
     {
-        private Dictionary<string, Func<JsonObject, bool>?> _filters = new(StringComparer.Ordinal);
+        private Dictionary<string, Func<IDocumentFields, bool>?> _filters = new(StringComparer.Ordinal);
         private UserRights? _rights;
         private long _epoch = -1;
 
@@ -403,19 +404,19 @@ public sealed class LivePublisher : BackgroundService
         {
             if (_epoch == epoch) return _rights is not null;
             _epoch = epoch;
-            _filters = new Dictionary<string, Func<JsonObject, bool>?>(StringComparer.Ordinal);
+            _filters = new Dictionary<string, Func<IDocumentFields, bool>?>(StringComparer.Ordinal);
             _rights = index.Collection("user").Get(UserId) is { } user && (string?)user["token"] == token ? UserRights.For(user, index) : null;
             return _rights is not null;
         }
 
-        public bool MayRead(string resource, JsonObject document)
+        public bool MayRead(string resource, IDocumentFields document)
         {
             if (!_filters.TryGetValue(resource, out var filter)) _filters[resource] = filter = _rights!.ReadFilter(resource);
             return filter?.Invoke(document) ?? true;
         }
 
         public bool MayRead(PushMessage message) =>
-            message.RightsDocument is not { } document || MayRead(message.Resource, document);
+            message.RightsDocument is not { } document || MayRead(message.Resource, new JsonFields(document));
     }
 
     /// <summary>One subscription: its scope, its place in the log, its numbering and the messages kept for a resume.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
+using Alignak.Actors.Query;
 
 namespace Alignak.Http.Push;
 
@@ -38,13 +39,13 @@ public sealed class PushMessages(DocumentIndex index)
         RealmId = (string?)e["_realm"],
         HostId = (string?)(e["host"] as JsonValue),
         ServiceId = (string?)(e["service"] as JsonValue),
-        RightsDocument = RightsView(e),
+        RightsDocument = RightsView(new JsonFields(e)),
         ItemKey = (string?)(e["service"] as JsonValue) is { } service ? $"service/{service}"
             : (string?)(e["host"] as JsonValue) is { } host ? $"host/{host}" : null,
         Body = new JsonObject { ["type"] = PushTypes.History, ["time"] = Now(), ["history"] = e.DeepClone() },
     });
 
-    private List<PushMessage> LiveMessages(string resource, JsonObject? before, JsonObject after, LiveChange live)
+    private List<PushMessage> LiveMessages(string resource, StoredDocument? before, StoredDocument after, LiveChange live)
     {
         var messages = new List<PushMessage>(1);
         var fields = new JsonObject();
@@ -84,7 +85,7 @@ public sealed class PushMessages(DocumentIndex index)
         return messages;
     }
 
-    private PushMessage Acknowledgement(string resource, JsonObject item, string action, Acknowledgement ack)
+    private PushMessage Acknowledgement(string resource, IDocumentFields item, string action, Acknowledgement ack)
     {
         var body = ItemBody(PushTypes.Acknowledgement, resource, item);
         body["action"] = action;
@@ -96,7 +97,7 @@ public sealed class PushMessages(DocumentIndex index)
         return ItemMessage(PushTypes.Acknowledgement, resource, item, body);
     }
 
-    private PushMessage DowntimeMessage(string resource, JsonObject item, string action, Downtime downtime)
+    private PushMessage DowntimeMessage(string resource, IDocumentFields item, string action, Downtime downtime)
     {
         var body = ItemBody(PushTypes.Downtime, resource, item);
         body["action"] = action;
@@ -128,7 +129,7 @@ public sealed class PushMessages(DocumentIndex index)
         return ItemMessage(PushTypes.Document, change.Resource, document, body);
     }
 
-    private static PushMessage LiveSynthesisMessage(JsonObject synthesis)
+    private static PushMessage LiveSynthesisMessage(StoredDocument synthesis)
     {
         var counters = new JsonObject();
         foreach (var name in LiveSynthesis.Counters) counters[name] = synthesis[name]?.DeepClone();
@@ -148,7 +149,7 @@ public sealed class PushMessages(DocumentIndex index)
     }
 
     /// <summary>Ids and names of the item, so a client can show a message without a lookup.</summary>
-    private JsonObject ItemBody(string type, string resource, JsonObject item)
+    private JsonObject ItemBody(string type, string resource, IDocumentFields item)
     {
         var body = new JsonObject
         {
@@ -163,7 +164,7 @@ public sealed class PushMessages(DocumentIndex index)
         return body;
     }
 
-    private static PushMessage ItemMessage(string type, string resource, JsonObject item, JsonObject body)
+    private static PushMessage ItemMessage(string type, string resource, IDocumentFields item, JsonObject body)
     {
         var id = (string?)item["_id"];
         return new PushMessage
@@ -184,7 +185,7 @@ public sealed class PushMessages(DocumentIndex index)
     /// What the rights filter reads of an item (<see cref="Alignak.Actors.Security.UserRights.ReadFilter"/>): kept
     /// instead of the whole document, which the push log would otherwise hold on to long after the index moved on.
     /// </summary>
-    private static JsonObject RightsView(JsonObject item)
+    private static JsonObject RightsView(IDocumentFields item)
     {
         var view = new JsonObject();
         foreach (var field in new[] { "_id", "_realm", "_sub_realm", "_users_read" })
@@ -193,7 +194,7 @@ public sealed class PushMessages(DocumentIndex index)
     }
 
     /// <summary>A realm is its own realm for routing; everything else is in its <c>_realm</c>.</summary>
-    private static string? RealmOf(string resource, JsonObject item) =>
+    private static string? RealmOf(string resource, IDocumentFields item) =>
         resource == "realm" ? (string?)item["_id"] : (string?)(item["_realm"] as JsonValue);
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();

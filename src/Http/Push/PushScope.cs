@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Alignak.Http.Push;
@@ -50,7 +51,7 @@ public sealed class PushScope
     }
 
     /// <summary>The scope asked for, checked against what exists and what the user may read.</summary>
-    public static PushScope Parse(SubscribeRequest request, DocumentIndex index, Func<string, JsonObject, bool> mayRead)
+    public static PushScope Parse(SubscribeRequest request, DocumentIndex index, Func<string, IDocumentFields, bool> mayRead)
     {
         var kind = request.Scope switch
         {

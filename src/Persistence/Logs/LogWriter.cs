@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Query;
 using Alignak.Actors.Resources;
 using Alignak.Actors.Security;
 
@@ -126,7 +127,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         rows.Count == 0 ? Task.CompletedTask : store.InsertAsync(rows, cancellationToken);
 
     public async Task<WriteResult> PatchAsync(string resource, string id, JsonObject changes, string? ifMatch,
-        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken, RefuseWrite? refuse = null)
+        Func<IDocumentFields, bool>? allowed, CancellationToken cancellationToken, RefuseWrite? refuse = null)
     {
         var schema = Schemas.Find(resource)!;
         if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
@@ -146,7 +147,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     }
 
     public async Task<WriteResult> DeleteAsync(string resource, string id, string? ifMatch,
-        Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+        Func<IDocumentFields, bool>? allowed, CancellationToken cancellationToken)
     {
         if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
         if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
@@ -156,7 +157,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     }
 
     /// <summary>Everything, or only what <paramref name="allowed"/> lets the caller delete.</summary>
-    public async Task DeleteAllAsync(string resource, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    public async Task DeleteAllAsync(string resource, Func<IDocumentFields, bool>? allowed, CancellationToken cancellationToken)
     {
         if (allowed is null)
         {
@@ -165,16 +166,16 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         }
         var doomed = new List<(string Id, string Json)>();
         await foreach (var json in store.ReadAsync(resource, new LogQuery(), 0, null, cancellationToken))
-            if (JsonNode.Parse(json) is JsonObject document && allowed(document)) doomed.Add(((string)document["_id"]!, json));
+            if (JsonNode.Parse(json) is JsonObject document && allowed(new JsonFields(document))) doomed.Add(((string)document["_id"]!, json));
         foreach (var (id, json) in doomed) await store.DeleteAsync(resource, id, json, cancellationToken);
     }
 
     /// <summary>The stored document and its exact stored JSON (the compare-and-set token), if the caller may see it.</summary>
-    private async Task<(JsonObject Document, string Json)?> FindAsync(string resource, string id, Func<JsonObject, bool>? allowed, CancellationToken cancellationToken)
+    private async Task<(JsonObject Document, string Json)?> FindAsync(string resource, string id, Func<IDocumentFields, bool>? allowed, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(resource, id, cancellationToken) is not { } json) return null;
         var document = JsonNode.Parse(json)!.AsObject();
-        return allowed?.Invoke(document) == false ? null : (document, json);
+        return allowed?.Invoke(new JsonFields(document)) == false ? null : (document, json);
     }
 
     /// <summary>A compare-and-set that missed: the row is gone (404) or another write changed it first (412).</summary>
@@ -240,7 +241,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         return null;
     }
 
-    private JsonObject? Resolve(string resource, JsonObject document, string idField, string nameField)
+    private StoredDocument? Resolve(string resource, JsonObject document, string idField, string nameField)
     {
         var collection = index.Collection(resource);
         if (String(document[idField]) is { } id && collection.Get(id) is { } byId) return byId;
@@ -248,7 +249,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         return null;
     }
 
-    private JsonObject? FindService(string hostId, JsonObject document)
+    private StoredDocument? FindService(string hostId, JsonObject document)
     {
         var services = index.Collection("service");
         if (String(document["service"]) is { } id)

@@ -93,7 +93,7 @@ public sealed class TimeSeriesPark(DocumentIndex index, DocumentWriter writer, i
         index.Collection(Resource).Read(view => view.All()
             .Where(d => Belongs(d, target.Resource, target.Id)).Select(d => (string)d["_id"]!).ToList());
 
-    private static bool Belongs(JsonObject document, string resource, string id) => (string?)(document[resource] as JsonValue) == id;
+    private static bool Belongs(StoredDocument document, string resource, string id) => (string?)(document[resource] as JsonValue) == id;
 
     private async Task WriteAsync(IResourceCommand command, CancellationToken cancellationToken)
     {
@@ -114,7 +114,7 @@ public sealed class TimeSeriesPark(DocumentIndex index, DocumentWriter writer, i
         [target.Resource] = target.Id,
     };
 
-    private static MetricPoint Point(JsonObject document) => new(
+    private static MetricPoint Point(StoredDocument document) => new(
         new MetricSource((string?)document["realm"] ?? "", (string?)document["host"] ?? "", (string?)document["service"] ?? ""),
         (string?)document["name"] ?? "",
         double.Parse((string?)document["value"] ?? "0", CultureInfo.InvariantCulture),

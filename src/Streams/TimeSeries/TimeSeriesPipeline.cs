@@ -163,7 +163,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         Interlocked.Decrement(ref _queued);
         var host = _index.Collection("host").Get(check.HostId);
         if (host is null || (bool?)host["process_perf_data"] == false) yield break;
-        JsonObject? service = null;
+        StoredDocument? service = null;
         if (check.ServiceId is { } serviceId)
         {
             service = _index.Collection("service").Get(serviceId);

@@ -113,7 +113,7 @@ public sealed class TimeSeriesTargets
     /// is expected: written before validation refused such values, or straight into the database): logged and
     /// skipped, so one such item never stops the pipeline or the server's start.
     /// </summary>
-    private TimeSeriesTarget? Usable(string resource, JsonObject document)
+    private TimeSeriesTarget? Usable(string resource, StoredDocument document)
     {
         try
         {
@@ -129,7 +129,7 @@ public sealed class TimeSeriesTargets
         }
     }
 
-    private TimeSeriesTarget Target(string resource, JsonObject document)
+    private TimeSeriesTarget Target(string resource, StoredDocument document)
     {
         var id = (string)document["_id"]!;
         var name = (string?)document["name"] ?? id;

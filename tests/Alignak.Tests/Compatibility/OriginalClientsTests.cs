@@ -17,7 +17,7 @@ public sealed class OriginalClientsTests(SqliteRealmTreeFixture fixture) : IClas
 
     private async Task<string> ETag(string path) => (string)(await fixture.Admin.GetAsync(path)).Body!["_etag"]!;
 
-    private JsonObject Stored(string resource, string id) =>
+    private StoredDocument Stored(string resource, string id) =>
         fixture.Backend.Services.GetRequiredService<DocumentIndex>().Collection(resource).Get(id)!;
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class TimeSeriesPipelineTests(TimeSeriesFixture fixture) : IClassF
     }
 
     /// <summary>The target's parked points, oldest first (timeseriesretention has no route: read from the index).</summary>
-    private Task<List<JsonObject>> Parked(string resource, string id, string? name = null) => Task.FromResult(
+    private Task<List<StoredDocument>> Parked(string resource, string id, string? name = null) => Task.FromResult(
         fixture.Backend.Services.GetRequiredService<DocumentIndex>().Collection("timeseriesretention").Read(view => view.All()
             .Where(d => (string?)d[resource] == id && (name is null || (string?)d["name"] == name)).ToList()));
 
