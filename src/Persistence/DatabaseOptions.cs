@@ -21,6 +21,103 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// </summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new();
 
+    /// <summary>
+    /// SQLite's automatic checkpoint runs inside the commit that takes the write-ahead log past 1000 pages: it copies
+    /// them into the database and syncs it, a stall of tens of milliseconds that every request waiting on that
+    /// commit shares, several times a second under a steady load of check results. While a group commit writes to a
+    /// file (<see cref="BackgroundCheckpoints"/>), commits do not checkpoint and a loop beside them does, every
+    /// <see cref="CheckpointInterval"/> (PASSIVE: it never blocks a writer, nor waits for one).
+    /// </summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
+
+    private sealed class Checkpointer
+    {
+        public int Users;
+        public CancellationTokenSource? Stop;
+        public Task Loop = Task.CompletedTask;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Checkpointer> SqliteCheckpointers = new();
+
+    /// <summary>Checkpoints beside the writes until disposed (SQLite; nothing to do on PostgreSQL).</summary>
+    public IAsyncDisposable BackgroundCheckpoints()
+    {
+        if (Provider != DatabaseProvider.Sqlite) return new Release(() => Task.CompletedTask);
+        var checkpointer = SqliteCheckpointers.GetOrAdd(ConnectionString, _ => new Checkpointer());
+        lock (checkpointer)
+        {
+            if (checkpointer.Users++ == 0)
+            {
+                checkpointer.Stop = new CancellationTokenSource();
+                var stop = checkpointer.Stop.Token;
+                var previous = checkpointer.Loop;
+                checkpointer.Loop = Task.Run(async () =>
+                {
+                    await previous;
+                    await CheckpointLoopAsync(stop);
+                });
+            }
+        }
+        return new Release(async () =>
+        {
+            Task loop;
+            lock (checkpointer)
+            {
+                if (--checkpointer.Users > 0) return;
+                checkpointer.Stop!.Cancel();
+                loop = checkpointer.Loop;
+            }
+            await loop;
+        });
+    }
+
+    private bool CheckpointsBeside =>
+        Provider == DatabaseProvider.Sqlite && SqliteCheckpointers.TryGetValue(ConnectionString, out var c) && Volatile.Read(ref c.Users) > 0;
+
+    private async Task CheckpointLoopAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(CheckpointInterval, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            await CheckpointAsync();
+        }
+        // What the last commits left in the log goes into the database before the writers are gone.
+        await CheckpointAsync();
+    }
+
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            await using var connection = CreateConnection();
+            await connection.OpenAsync();
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // A busy or closing database: the next round (or SQLite's own checkpoint, once no group commit runs) takes it.
+        }
+    }
+
+    private sealed class Release(Func<Task> release) : IAsyncDisposable
+    {
+        private int _done;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) await release();
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction and commits it (on SQLite, one writer at a time).</summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
@@ -30,6 +127,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             await using var connection = CreateConnection();
             await connection.OpenAsync(cancellationToken);
+            if (gate is not null)
+            {
+                // Per connection, and pooled connections keep it: said on every write.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = CheckpointsBeside ? "PRAGMA wal_autocheckpoint=0" : "PRAGMA wal_autocheckpoint=1000";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);

@@ -24,6 +24,7 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
         new BoundedChannelOptions(QueueBound) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
     private readonly KeyValuePair<string, object?> _store;
+    private readonly IAsyncDisposable _checkpoints;
 
     /// <param name="write">Writes the rows with the connection and transaction it is given (no commit).</param>
     /// <param name="owner">Names the store in the metrics: the file of the code that creates it (SqlJournal...).</param>
@@ -33,6 +34,7 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
         _store = new("store", Path.GetFileNameWithoutExtension(owner));
         _database = database;
         _write = write;
+        _checkpoints = database.BackgroundCheckpoints();
         _loop = Task.Run(RunAsync);
     }
 
@@ -69,6 +71,7 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _checkpoints.DisposeAsync();
     }
 }
 

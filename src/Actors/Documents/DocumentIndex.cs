@@ -157,7 +157,7 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
         }
         var live = _live.TryGetValue(change.Id, out var state) ? state.State : null;
         var document = StoredDocument.Parse(_fields, change.Json, live);
-        Store(change.Id, current, new Entry(document, change.Revision), null, null);
+        Store(change.Id, current, new Entry(document, change.Revision), null);
     }
 
     internal void ApplyLive(LiveChange change)
@@ -170,21 +170,23 @@ public sealed class ResourceCollection(string resource, DocumentIndex owner)
             _live[change.Id] = (change.Revision, change.State);
             if (!_byId.TryGetValue(change.Id, out var current)) return;
             // The configuration is shared as it is; only the small live state beside it is new.
-            Store(change.Id, current, new Entry(current.Document.WithLive(change.State), current.Revision), change,
-                [.. change.Fields.Select(f => f.Key), "_etag"]);
+            Store(change.Id, current, new Entry(current.Document.WithLive(change.State), current.Revision), change);
         }
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <param name="changedFields">The fields a live change may have changed (null: compare the documents).</param>
-    private void Store(string id, Entry? before, Entry entry, LiveChange? live, IReadOnlyList<string>? changedFields)
+    /// <param name="live">The entity's change, when only the live state changed: its fields and the ETag are what changed.</param>
+    private void Store(string id, Entry? before, Entry entry, LiveChange? live)
     {
         _items[id] = _byId[id] = entry;
         Reindex(id, before?.Document, entry.Document);
         if (before is { } previous && !_orders.IsEmpty)
         {
-            if (changedFields is not null)
-                foreach (var field in changedFields) _orders.TryRemove(field, out _);
+            if (live is not null)
+            {
+                foreach (var (field, _) in live.Fields) _orders.TryRemove(field, out _);
+                _orders.TryRemove("_etag", out _);
+            }
             else
                 foreach (var field in _orders.Keys)
                     if (!JsonNode.DeepEquals(previous.Document[field], entry.Document[field])) _orders.TryRemove(field, out _);

@@ -16,9 +16,9 @@ public sealed record CheckResultLogContext(string HostId, string? HostName, stri
 /// </summary>
 public sealed record LogDocument(string Resource, string Id, long Created, string? Host, string? Service, string? Type, string Json)
 {
-    public static LogDocument Of(string resource, JsonObject document, long created) => new(resource, (string)document["_id"]!, created,
-        (string?)(document["host"] as JsonValue), (string?)(document["service"] as JsonValue), (string?)(document["type"] as JsonValue),
-        document.ToJsonString());
+    /// <param name="json">The document as stored (with its ETag, see <see cref="ETags.Stamp"/>).</param>
+    public static LogDocument Of(string resource, JsonObject document, long created, string json) => new(resource, (string)document["_id"]!, created,
+        (string?)(document["host"] as JsonValue), (string?)(document["service"] as JsonValue), (string?)(document["type"] as JsonValue), json);
 }
 
 /// <summary>The stored <c>logcheckresult</c> and <c>check.result</c> history documents of a native check result.</summary>
@@ -70,10 +70,11 @@ public static class CheckResultLog
             lcr[$"last_time_{n}"] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
         var history = History(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged, state.Downtimed, input.Output);
         history["_id"] = DocumentIds.NewId(now);
-        Stamp(lcr, context, now);
-        Stamp(history, context, now);
         var created = now.ToUnixTimeSeconds();
-        return (lcr, history, [LogDocument.Of("logcheckresult", lcr, created), LogDocument.Of("history", history, created)]);
+        return (lcr, history, [
+            LogDocument.Of("logcheckresult", lcr, created, Stamp(lcr, context, now)),
+            LogDocument.Of("history", history, created, Stamp(history, context, now)),
+        ]);
     }
 
     /// <summary>The <c>check.result</c> history event of a stored logcheckresult.</summary>
@@ -91,15 +92,15 @@ public static class CheckResultLog
         ["message"] = LiveRules.CheckResultMessage(state, stateType, acknowledged, downtimed, output),
     };
 
-    /// <summary>The meta fields the log writer gives server events: the host's realm, the dates, the ETag.</summary>
-    private static void Stamp(JsonObject document, CheckResultLogContext context, DateTimeOffset now)
+    /// <summary>The meta fields the log writer gives server events (the host's realm, the dates, the ETag); returns the stored JSON.</summary>
+    private static string Stamp(JsonObject document, CheckResultLogContext context, DateTimeOffset now)
     {
         document["_realm"] = context.Realm?.DeepClone();
         document["_sub_realm"] = context.SubRealm?.DeepClone();
         var date = Rfc1123.Format(now);
         document["_created"] = date;
         document["_updated"] = date;
-        document["_etag"] = ETags.Compute(document);
+        return ETags.Stamp(document);
     }
 
     private static int StateIdOf(EntityKind kind, string state) =>

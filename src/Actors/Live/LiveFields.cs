@@ -8,32 +8,45 @@ namespace Alignak.Actors.Live;
 /// </summary>
 public static class LiveFields
 {
-    private sealed record Field(string Name, Func<LiveState, JsonNode?> Read, Func<LiveState, JsonNode, LiveState> Write);
+    /// <param name="Same">Whether two states have the same value (no JSON made for it).</param>
+    private sealed record Field(string Name, Func<LiveState, JsonNode?> Read, Func<LiveState, JsonNode, LiveState> Write,
+        Func<LiveState, LiveState, bool> Same);
+
+    private static Field F(string name, Func<LiveState, string> get, Func<LiveState, JsonNode, LiveState> write) =>
+        new(name, s => get(s), write, (a, b) => get(a) == get(b));
+    private static Field F(string name, Func<LiveState, int> get, Func<LiveState, JsonNode, LiveState> write) =>
+        new(name, s => get(s), write, (a, b) => get(a) == get(b));
+    private static Field F(string name, Func<LiveState, long> get, Func<LiveState, JsonNode, LiveState> write) =>
+        new(name, s => get(s), write, (a, b) => get(a) == get(b));
+    private static Field F(string name, Func<LiveState, double> get, Func<LiveState, JsonNode, LiveState> write) =>
+        new(name, s => get(s), write, (a, b) => get(a).Equals(get(b)));
+    private static Field F(string name, Func<LiveState, bool> get, Func<LiveState, JsonNode, LiveState> write) =>
+        new(name, s => get(s), write, (a, b) => get(a) == get(b));
 
     private static readonly Field[] Common =
     [
-        new("ls_state", s => s.State, (s, v) => s with { State = v.GetValue<string>() }),
-        new("ls_state_type", s => s.StateType, (s, v) => s with { StateType = v.GetValue<string>() }),
-        new("ls_state_id", s => s.StateId, (s, v) => s with { StateId = I(v) }),
-        new("ls_acknowledged", s => s.Acknowledged, (s, v) => s with { Acknowledged = (bool)v }),
-        new("ls_acknowledgement_type", s => s.AcknowledgementType, (s, v) => s with { AcknowledgementType = I(v) }),
-        new("ls_downtimed", s => s.Downtimed, (s, v) => s with { Downtimed = (bool)v }),
-        new("ls_last_check", s => s.LastCheck, (s, v) => s with { LastCheck = L(v) }),
-        new("ls_last_state", s => s.LastState, (s, v) => s with { LastState = v.GetValue<string>() }),
-        new("ls_last_state_type", s => s.LastStateType, (s, v) => s with { LastStateType = v.GetValue<string>() }),
-        new("ls_last_state_changed", s => s.LastStateChanged, (s, v) => s with { LastStateChanged = L(v) }),
-        new("ls_next_check", s => s.NextCheck, (s, v) => s with { NextCheck = L(v) }),
-        new("ls_output", s => s.Output, (s, v) => s with { Output = v.GetValue<string>() }),
-        new("ls_long_output", s => s.LongOutput, (s, v) => s with { LongOutput = v.GetValue<string>() }),
-        new("ls_perf_data", s => s.PerfData, (s, v) => s with { PerfData = v.GetValue<string>() }),
-        new("ls_current_attempt", s => s.CurrentAttempt, (s, v) => s with { CurrentAttempt = I(v) }),
-        new("ls_latency", s => s.Latency, (s, v) => s with { Latency = D(v) }),
-        new("ls_execution_time", s => s.ExecutionTime, (s, v) => s with { ExecutionTime = D(v) }),
-        new("ls_passive_check", s => s.PassiveCheck, (s, v) => s with { PassiveCheck = (bool)v }),
-        new("ls_state_changed", s => s.StateChanged, (s, v) => s with { StateChanged = I(v) }),
-        new("ls_last_hard_state_changed", s => s.LastHardStateChanged, (s, v) => s with { LastHardStateChanged = L(v) }),
-        new("ls_last_notification", s => s.LastNotification, (s, v) => s with { LastNotification = L(v) }),
-        new("_overall_state_id", s => s.OverallStateId, (s, v) => s with { OverallStateId = I(v) }),
+        F("ls_state", s => s.State, (s, v) => s with { State = v.GetValue<string>() }),
+        F("ls_state_type", s => s.StateType, (s, v) => s with { StateType = v.GetValue<string>() }),
+        F("ls_state_id", s => s.StateId, (s, v) => s with { StateId = I(v) }),
+        F("ls_acknowledged", s => s.Acknowledged, (s, v) => s with { Acknowledged = (bool)v }),
+        F("ls_acknowledgement_type", s => s.AcknowledgementType, (s, v) => s with { AcknowledgementType = I(v) }),
+        F("ls_downtimed", s => s.Downtimed, (s, v) => s with { Downtimed = (bool)v }),
+        F("ls_last_check", s => s.LastCheck, (s, v) => s with { LastCheck = L(v) }),
+        F("ls_last_state", s => s.LastState, (s, v) => s with { LastState = v.GetValue<string>() }),
+        F("ls_last_state_type", s => s.LastStateType, (s, v) => s with { LastStateType = v.GetValue<string>() }),
+        F("ls_last_state_changed", s => s.LastStateChanged, (s, v) => s with { LastStateChanged = L(v) }),
+        F("ls_next_check", s => s.NextCheck, (s, v) => s with { NextCheck = L(v) }),
+        F("ls_output", s => s.Output, (s, v) => s with { Output = v.GetValue<string>() }),
+        F("ls_long_output", s => s.LongOutput, (s, v) => s with { LongOutput = v.GetValue<string>() }),
+        F("ls_perf_data", s => s.PerfData, (s, v) => s with { PerfData = v.GetValue<string>() }),
+        F("ls_current_attempt", s => s.CurrentAttempt, (s, v) => s with { CurrentAttempt = I(v) }),
+        F("ls_latency", s => s.Latency, (s, v) => s with { Latency = D(v) }),
+        F("ls_execution_time", s => s.ExecutionTime, (s, v) => s with { ExecutionTime = D(v) }),
+        F("ls_passive_check", s => s.PassiveCheck, (s, v) => s with { PassiveCheck = (bool)v }),
+        F("ls_state_changed", s => s.StateChanged, (s, v) => s with { StateChanged = I(v) }),
+        F("ls_last_hard_state_changed", s => s.LastHardStateChanged, (s, v) => s with { LastHardStateChanged = L(v) }),
+        F("ls_last_notification", s => s.LastNotification, (s, v) => s with { LastNotification = L(v) }),
+        F("_overall_state_id", s => s.OverallStateId, (s, v) => s with { OverallStateId = I(v) }),
     ];
 
     // Numbers arrive parsed from JSON or coerced by the validator: read them through their JSON text.
@@ -47,7 +60,7 @@ public static class LiveFields
     private static readonly Field[] HostFields = [.. Common, .. LastTimeFields(HostStates)];
     private static readonly Field[] ServiceFields = [.. Common, .. LastTimeFields(ServiceStates)];
 
-    private static IEnumerable<Field> LastTimeFields(string[] states) => states.Select(state => new Field(
+    private static IEnumerable<Field> LastTimeFields(string[] states) => states.Select(state => F(
         $"ls_last_time_{state}",
         s => s.LastTimes.GetValueOrDefault(state),
         (s, v) => s with { LastTimes = s.LastTimes.SetItem(state, L(v)) }));
@@ -78,10 +91,7 @@ public static class LiveFields
     {
         var json = new JsonObject();
         foreach (var field in For(after.Kind))
-        {
-            var value = field.Read(after);
-            if (!JsonNode.DeepEquals(field.Read(before), value)) json[field.Name] = value;
-        }
+            if (!field.Same(before, after)) json[field.Name] = field.Read(after);
         return json;
     }
 

@@ -45,23 +45,43 @@ public sealed class LiveSynthesis
     public static IEnumerable<int> Contribution(string resource, StoredDocument document)
     {
         if ((bool?)document["_is_template"] == true) yield break;
-        var prefix = resource == "host" ? "hosts" : "services";
-        yield return Position[$"{prefix}_total"];
+        var positions = resource == "host" ? HostPositions : ServicePositions;
+        yield return positions.Total;
         var monitored = (bool?)document["active_checks_enabled"] != false || (bool?)document["passive_checks_enabled"] != false;
         if (!monitored)
         {
-            yield return Position[$"{prefix}_not_monitored"];
+            yield return positions.NotMonitored;
             yield break;
         }
         // The entity's state is read as it is (its fields are only made for a reader that asks for them).
         var live = document.Live;
         var acknowledged = live?.Acknowledged ?? (bool?)document["ls_acknowledged"] == true;
         var downtimed = live?.Downtimed ?? (bool?)document["ls_downtimed"] == true;
-        var state = (live?.State ?? (string?)document["ls_state"] ?? "").ToLowerInvariant();
-        var type = (live?.StateType ?? (string?)document["ls_state_type"] ?? "HARD").ToLowerInvariant();
-        if (acknowledged) yield return Position[$"{prefix}_acknowledged"];
-        else if (downtimed) yield return Position[$"{prefix}_in_downtime"];
-        else if (Position.TryGetValue($"{prefix}_{state}_{type}", out var bucket)) yield return bucket;
+        var state = live?.State ?? (string?)document["ls_state"] ?? "";
+        var type = live?.StateType ?? (string?)document["ls_state_type"] ?? "HARD";
+        if (acknowledged) yield return positions.Acknowledged;
+        else if (downtimed) yield return positions.InDowntime;
+        else if (positions.Buckets.TryGetValue((state, type), out var bucket)) yield return bucket;
+    }
+
+    /// <summary>A kind's counter positions, the state buckets by (state, state type) whatever their case.</summary>
+    private sealed record Positions(int Total, int NotMonitored, int Acknowledged, int InDowntime, Dictionary<(string, string), int> Buckets);
+
+    private static readonly Positions HostPositions = PositionsOf("hosts", HostStates);
+    private static readonly Positions ServicePositions = PositionsOf("services", ServiceStates);
+
+    private static Positions PositionsOf(string prefix, string[] states) => new(
+        Position[$"{prefix}_total"], Position[$"{prefix}_not_monitored"], Position[$"{prefix}_acknowledged"], Position[$"{prefix}_in_downtime"],
+        states.SelectMany(s => new[] { "hard", "soft" }.Select(t => (s, t)))
+            .ToDictionary(p => p, p => Position[$"{prefix}_{p.s}_{p.t}"], new CaseInsensitivePair()));
+
+    private sealed class CaseInsensitivePair : IEqualityComparer<(string, string)>
+    {
+        public bool Equals((string, string) x, (string, string) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Item1, y.Item1) && StringComparer.OrdinalIgnoreCase.Equals(x.Item2, y.Item2);
+
+        public int GetHashCode((string, string) pair) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(pair.Item1), StringComparer.OrdinalIgnoreCase.GetHashCode(pair.Item2));
     }
 
     private void OnChanged(IndexChange change)

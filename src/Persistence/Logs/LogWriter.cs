@@ -75,8 +75,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             document["_id"] = id;
             document["_created"] = Rfc1123.Format(now);
             document["_updated"] = Rfc1123.Format(now);
-            document["_etag"] = ETags.Compute(document);
-            rows.Add(Row(id, now.ToUnixTimeSeconds(), document));
+            rows.Add(Row(id, now.ToUnixTimeSeconds(), document, ETags.Stamp(document)));
             stored.Add(document);
             outcomes.Add(new ItemOutcome(id, Rfc1123.Format(now), Rfc1123.Format(now), (string)document["_etag"]!, null));
         }
@@ -116,8 +115,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
             }
             document["_created"] = Rfc1123.Format(now);
             document["_updated"] = Rfc1123.Format(now);
-            document["_etag"] = ETags.Compute(document);
-            rows.Add(Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document));
+            rows.Add(Row((string)document["_id"]!, now.ToUnixTimeSeconds(), document, ETags.Stamp(document)));
         }
         return rows;
     }
@@ -187,9 +185,10 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         : ETags.Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
         : null;
 
-    private static LogRow Row(string id, long created, JsonObject document) => new(
+    /// <param name="json">The document as stored; by default serialized here.</param>
+    private static LogRow Row(string id, long created, JsonObject document, string? json = null) => new(
         id, created, (string?)(document["host"] as JsonValue), (string?)(document["service"] as JsonValue),
-        (string?)(document["user"] as JsonValue), (string?)(document["type"] as JsonValue), document.ToJsonString(Compact));
+        (string?)(document["user"] as JsonValue), (string?)(document["type"] as JsonValue), json ?? document.ToJsonString(Compact));
 
     /// <summary>A check result names its host (and service) by id or by name; both are filled, and the realm is the host's.</summary>
     private JsonObject? ResolveCheckResult(JsonObject document)

@@ -20,7 +20,7 @@ public sealed class LogQuery
 /// together, with those of other requests waiting meanwhile); read in pages straight from SQL, so memory does
 /// not grow with the logs.
 /// </summary>
-public sealed class SqlLogStore(DatabaseOptions options)
+public sealed class SqlLogStore(DatabaseOptions options) : IAsyncDisposable
 {
     private readonly GroupCommit<(string Resource, LogRow Row)> _writes = new(options, async (connection, transaction, rows) =>
     {
@@ -40,6 +40,9 @@ public sealed class SqlLogStore(DatabaseOptions options)
         "logcheckresult" => "alignak_logcheckresult",
         _ => throw new ArgumentException($"'{resource}' is not a log resource", nameof(resource)),
     };
+
+    /// <summary>Commits what is queued, then stops the writer (the host disposes the store last).</summary>
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
     /// <summary>Rows of either log, all in one transaction (shared with other requests' rows); returns once durable.</summary>
     public Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
