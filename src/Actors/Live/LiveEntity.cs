@@ -97,6 +97,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             if (worst == Current.ServicesWorst) return;
             Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), ActorRefs.Nobody);
         });
+        Command<DropLastSender>(_ => { });
         Command<DowntimeTimer>(_ =>
         {
             Decide(LiveRules.Tick(Current, Current.Config, Now()), ActorRefs.Nobody);
@@ -140,6 +141,16 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
 
     private sealed record DowntimeTimer;
 
+    /// <summary>
+    /// Told to itself (with no sender) after a reply: Akka's cell keeps the last message's sender until the next
+    /// message, and an ask's sender holds its answer (the check result's documents), so ten thousand idle entities
+    /// would otherwise keep ten thousand answers alive.
+    /// </summary>
+    private sealed record DropLastSender
+    {
+        public static readonly DropLastSender Instance = new();
+    }
+
     private LiveState Current => _state ?? LiveState.Initial(_kind);
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -163,7 +174,11 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         if (!forceCreate && next == before)
         {
             var whole = report ? Change(LiveFields.ToJson(before), before) : null;
-            if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, CheckResult: checkResult, History: history));
+            if (!replyTo.IsNobody())
+            {
+                replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, CheckResult: checkResult, History: history));
+                Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
+            }
             // A host keeps its services' states in memory only: a service reports again on every sync (start-up).
             if (report) TellHost(before);
             return;
@@ -176,7 +191,10 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
             var change = Change(fields, recorded.State);
             if (!replyTo.IsNobody())
+            {
                 replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: checkResult, History: history));
+                Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
+            }
             _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
             if (report || before.OverallStateId != recorded.State.OverallStateId) TellHost(recorded.State);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
