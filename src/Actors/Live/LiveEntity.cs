@@ -102,12 +102,14 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
             else _servicesOverall.Remove(changed.ServiceId);
             var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
-            if (worst != Current.ServicesWorst)
-                Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
-            // A waiting service gets the host's latest change even so: the reply or publication that first carried it
-            // may not have reached the waiting asker's node yet.
-            else if (!Sender.IsNobody())
-                Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
+            if (worst == Current.ServicesWorst)
+            {
+                // A waiting service gets the host's latest change even so: the reply or publication that first
+                // carried it may not have reached the waiting asker's node yet.
+                if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
+            }
+            else if (_state is null) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
+            else TakeServicesWorst(worst, Sender);
         });
         Command<DowntimeTimer>(_ =>
         {
@@ -209,6 +211,21 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
             ArmTimer();
         });
+    }
+
+    /// <summary>
+    /// Host: the new worst of its services, taken without an event. It derives from the services' durable states
+    /// (they report again at start-up), so waiting for a commit here would only hold every asked result of the
+    /// host's services behind the host's journal writes.
+    /// </summary>
+    private void TakeServicesWorst(int worst, IActorRef replyTo)
+    {
+        var before = Current;
+        _state = LiveRules.WithServicesWorst(before, before.Config, worst);
+        var change = Change(LiveFields.Changed(before, _state), _state);
+        _lastChange = change;
+        if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, _state, change));
+        _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
     }
 
     private IActorRef Hosts => ActorRegistry.For(Context.System).Get<HostEntity>();
