@@ -108,6 +108,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
                 // carried it may not have reached the waiting asker's node yet.
                 if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
             }
+            // A host with no state yet gets its first event, as from a sync.
             else if (_state is null) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
             else TakeServicesWorst(worst, Sender);
         });

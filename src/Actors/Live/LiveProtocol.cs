@@ -76,7 +76,8 @@ public enum LiveOutcome
 public sealed record LiveChange(string Resource, string Id, long Revision, JsonObject Fields, LiveState State) : ILiveMessage;
 
 /// <summary>
-/// The entity's answer, sent once the change is durable. <paramref name="CheckResult"/> and <paramref name="History"/>:
+/// The entity's answer, sent once the change is durable (a host's change of its services' worst alone makes no event:
+/// it is answered at once). <paramref name="CheckResult"/> and <paramref name="History"/>:
 /// the log documents of an <see cref="ApplyCheckResult"/> with a log context, durable with the event when
 /// <see cref="LiveOutcome.Applied"/> (otherwise nothing was persisted and the caller writes them).
 /// <paramref name="HostChange"/>: when a service's change moved its overall state, its host's change (or, when the
