@@ -16,6 +16,12 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     public const string ChangesTopic = "live";
     public const int SnapshotEvery = 100;
 
+    /// <summary>
+    /// How long an asked service change waits for its host to take its new overall state (well under
+    /// <see cref="LiveEntities.Timeout"/>); past it the service's reply goes without the host's change.
+    /// </summary>
+    public static readonly TimeSpan HostTimeout = TimeSpan.FromSeconds(5);
+
     private readonly EntityKind _kind;
     private readonly string _id;
     private readonly IActorRef _mediator;
@@ -23,6 +29,8 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private LiveState? _state;
     /// <summary>Host only: each monitored service's overall state, as its entity last reported it.</summary>
     private readonly Dictionary<string, int> _servicesOverall = new(StringComparer.Ordinal);
+    /// <summary>Host only: its latest change, handed again to a waiting service when its worst state did not move.</summary>
+    private LiveChange? _lastChange;
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
     private IActorRef _persisting = ActorRefs.Nobody;
 
@@ -94,8 +102,15 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
             else _servicesOverall.Remove(changed.ServiceId);
             var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
-            if (worst == Current.ServicesWorst) return;
-            Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), ActorRefs.Nobody);
+            if (worst == Current.ServicesWorst)
+            {
+                // A waiting service gets the host's latest change even so: the reply or publication that first
+                // carried it may not have reached the waiting asker's node yet.
+                if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
+            }
+            // A host with no state yet gets its first event, as from a sync.
+            else if (_state is null) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
+            else TakeServicesWorst(worst, Sender);
         });
         Command<DropLastSender>(_ => { });
         Command<DowntimeTimer>(_ =>
@@ -136,6 +151,11 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             _log.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
             Forgotten(replyTo);
         });
+        // A deleted host has nothing to take: a waiting service replies without it rather than time out.
+        Command<ServiceOverallChanged>(_ =>
+        {
+            if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Forgotten, null));
+        });
         CommandAny(_ => { });
     }
 
@@ -163,7 +183,10 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
 
     /// <summary>Persists <paramref name="next"/> when it differs, then replies and publishes.</summary>
     /// <param name="report">Reply with the whole state as a change even when nothing changed (start-up sync).</param>
-    /// <param name="replyTo">Who asked (Nobody for the entity's own timers and its services' reports).</param>
+    /// <param name="replyTo">
+    /// Who asked (Nobody for the entity's own timers and its services' told reports). A service change that moves the
+    /// overall state is answered once the host has taken it (a sync, <paramref name="report"/>, only tells the host).
+    /// </param>
     /// <param name="rows">Log rows committed with the event (left unwritten when nothing changed: the reply says so).</param>
     /// <param name="checkResult">A native check result's documents (of <paramref name="rows"/>), handed back in the reply.</param>
     private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false,
@@ -190,24 +213,70 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             _state = recorded.State;
             var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
             var change = Change(fields, recorded.State);
-            if (!replyTo.IsNobody())
+            if (_kind == EntityKind.Host) _lastChange = change;
+            var reply = new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: checkResult, History: history);
+            var overallMoved = before.OverallStateId != recorded.State.OverallStateId;
+            if (overallMoved && !report && !replyTo.IsNobody() && HostMessage(recorded.State) is { } toHost)
+                ReplyAfterHost(toHost, reply, replyTo);
+            else
             {
-                replyTo.Tell(new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: checkResult, History: history));
-                Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
+                if (!replyTo.IsNobody()) replyTo.Tell(reply);
+                if (report || overallMoved) TellHost(recorded.State);
             }
+            if (!replyTo.IsNobody()) Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
             _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
-            if (report || before.OverallStateId != recorded.State.OverallStateId) TellHost(recorded.State);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
             ArmTimer();
         });
     }
 
-    /// <summary>A service tells its host its overall state (null: it no longer counts, e.g. deleted).</summary>
+    /// <summary>
+    /// Host: the new worst of its services, taken without an event. It derives from the services' durable states
+    /// (they report again at start-up), so waiting for a commit here would only hold every asked result of the
+    /// host's services behind the host's journal writes.
+    /// </summary>
+    private void TakeServicesWorst(int worst, IActorRef replyTo)
+    {
+        var before = Current;
+        _state = LiveRules.WithServicesWorst(before, before.Config, worst);
+        var change = Change(LiveFields.Changed(before, _state), _state);
+        _lastChange = change;
+        if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, _state, change));
+        _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
+    }
+
+    private IActorRef Hosts => ActorRegistry.For(Context.System).Get<HostEntity>();
+
+    /// <summary>A service's report of its overall state to its host (null state: it no longer counts, e.g. deleted).</summary>
+    private ServiceOverallChanged? HostMessage(LiveState? state) =>
+        _kind == EntityKind.Service && (state ?? _state)?.HostId is { } hostId
+            ? new ServiceOverallChanged(hostId, _id, state is { Config.Monitored: true } ? state.OverallStateId : null)
+            : null;
+
+    /// <summary>Tells the host without waiting, and with no sender: the host answers nobody.</summary>
     private void TellHost(LiveState? state)
     {
-        if (_kind != EntityKind.Service || (state ?? _state)?.HostId is not { } hostId) return;
-        ActorRegistry.For(Context.System).Get<HostEntity>().Tell(new ServiceOverallChanged(hostId, _id,
-            state is { Config.Monitored: true } ? state.OverallStateId : null));
+        if (HostMessage(state) is { } message) Hosts.Tell(message, ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Replies to <paramref name="replyTo"/> once the host has taken the service's new overall state, with the host's
+    /// change; the entity goes on meanwhile. Without the host's answer in time the reply goes all the same (the
+    /// service's change is durable), only without the host's change.
+    /// </summary>
+    private void ReplyAfterHost(ServiceOverallChanged message, LiveReply reply, IActorRef replyTo)
+    {
+        var log = _log;
+        var persistenceId = PersistenceId;
+        Hosts.Ask<LiveReply>(message, HostTimeout).ContinueWith(asked =>
+        {
+            if (asked.IsCompletedSuccessfully && asked.Result.Outcome is LiveOutcome.Applied or LiveOutcome.Unchanged)
+                return reply with { HostChange = asked.Result.Change };
+            if (!asked.IsCompletedSuccessfully || asked.Result.Outcome != LiveOutcome.Forgotten)
+                log.Warning("Host {0} did not take the overall state of {1}; replied without it: {2}", message.EntityId, persistenceId,
+                    asked.IsCompletedSuccessfully ? asked.Result.Message ?? asked.Result.Outcome.ToString() : asked.Exception?.GetBaseException().Message ?? "no answer");
+            return reply;
+        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(replyTo);
     }
 
     private LiveChange Change(System.Text.Json.Nodes.JsonObject fields, LiveState state) =>

@@ -39,8 +39,9 @@ public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActo
             ? await hosts.GetAsync(cancellationToken)
             : await services.GetAsync(cancellationToken);
         var reply = await region.Ask<LiveReply>(command, Timeout, cancellationToken);
-        // Read-your-writes on this node even when the entity lives on another one.
+        // Read-your-writes on this node even when the entity lives on another one; a service's host included.
         if (reply.Change is { } change) index.ApplyLive(change);
+        if (reply.HostChange is { } hostChange) index.ApplyLive(hostChange);
         return reply;
     }
 

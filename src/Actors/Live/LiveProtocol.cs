@@ -39,7 +39,11 @@ public sealed record CancelDowntime(string EntityId, EntityKind Kind, string? Do
 /// <summary>A forced check: recorded as the next check time.</summary>
 public sealed record RequestCheck(string EntityId, EntityKind Kind, long At) : ILiveCommand;
 
-/// <summary>From a service entity to its host: that service's overall state (null: it no longer counts).</summary>
+/// <summary>
+/// From a service entity to its host: that service's overall state (null: it no longer counts). Asked when the
+/// service's own asker waits for the host (the host then replies its <see cref="LiveReply"/>, Unchanged included),
+/// told with no sender otherwise.
+/// </summary>
 public sealed record ServiceOverallChanged(string EntityId, string ServiceId, int? Overall) : ILiveCommand
 {
     public EntityKind Kind => EntityKind.Host;
@@ -72,12 +76,15 @@ public enum LiveOutcome
 public sealed record LiveChange(string Resource, string Id, long Revision, JsonObject Fields, LiveState State) : ILiveMessage;
 
 /// <summary>
-/// The entity's answer, sent once the change is durable. <paramref name="CheckResult"/> and <paramref name="History"/>:
+/// The entity's answer, sent once the change is durable (a host's change of its services' worst alone makes no event:
+/// it is answered at once). <paramref name="CheckResult"/> and <paramref name="History"/>:
 /// the log documents of an <see cref="ApplyCheckResult"/> with a log context, durable with the event when
 /// <see cref="LiveOutcome.Applied"/> (otherwise nothing was persisted and the caller writes them).
+/// <paramref name="HostChange"/>: when a service's change moved its overall state, its host's change (or, when the
+/// host's state did not move, its latest one), taken before this reply was sent, so the asker's node shows both.
 /// </summary>
 public sealed record LiveReply(LiveOutcome Outcome, LiveState? State, LiveChange? Change = null, string? Message = null,
-    JsonObject? CheckResult = null, JsonObject? History = null) : ILiveMessage;
+    JsonObject? CheckResult = null, JsonObject? History = null, LiveChange? HostChange = null) : ILiveMessage;
 
 /// <summary>The publication every node's index (and later the live push) consumes.</summary>
 public sealed record LiveChanged(LiveChange Change) : ILiveMessage;

@@ -74,11 +74,13 @@ public sealed record LiveState
     public Acknowledgement? Acknowledgement { get; init; }
     public ImmutableList<Downtime> Downtimes { get; init; } = [];
     /// <summary>
-    /// Host only: the worst overall state of its monitored services. Not persisted: the host entity keeps each
-    /// service's value in memory and the services report again when they start (persisting a map of thousands
-    /// of services in every host event made a host with many services quadratic).
+    /// Host only: the worst overall state of its monitored services. The host entity keeps each service's value in
+    /// memory only and the services report again when they start (persisting a map of thousands of services in
+    /// every host event made a host with many services quadratic). A change of it alone makes no event; the worst
+    /// is stored with the host's next event, so a recovered <see cref="OverallStateId"/> is recomputed as soon as
+    /// the services' reports give another worst.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int ServicesWorst { get; init; }
 
     /// <summary>The state of an item that never had a check result (the schema defaults).</summary>

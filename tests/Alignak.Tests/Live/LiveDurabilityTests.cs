@@ -167,6 +167,44 @@ public sealed class LiveDurabilityTests
         Assert.Equal(("OK", "HARD"), ((string?)stored["ls_state"], (string?)stored["ls_state_type"]));
     }
 
+    [Fact]
+    public async Task A_hosts_overall_state_after_a_restart_is_its_services_worst_even_when_that_changed_without_a_host_event()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        string hostId;
+        var time = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 100;
+        await using (var server = await ServerProcess.StartAsync(database))
+        {
+            using var client = await server.Client().AsAsync();
+            var (_, host) = await client.PostAsync("/host", new JsonObject { ["name"] = "box" });
+            hostId = (string)host!["_id"]!;
+            await client.PostAsync("/service", new JsonObject { ["name"] = "web", ["host"] = hostId, ["max_check_attempts"] = 1 });
+            async Task Result(string? service, int exit) => Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/checkresult",
+                new JsonObject { ["host_name"] = "box", ["service_name"] = service, ["exit_status"] = exit, ["check_time"] = ++time })).Status);
+            async Task<int?> Overall() => (int?)(await client.GetAsync($"/host/{hostId}")).Body!["_overall_state_id"];
+
+            await Result("web", 2);
+            // The host's own result is an event: it stores the host with its services' worst, CRITICAL (4).
+            await Result(null, 0);
+            Assert.Equal(4, await Overall());
+            // The service recovers: the host's worst moves in memory only, with no host event.
+            await Result("web", 0);
+            Assert.Equal(0, await Overall());
+            server.Kill9();
+        }
+
+        await using var restarted = await ServerProcess.StartAsync(database);
+        using var check = await restarted.Client().AsAsync();
+        // At start-up the services report to their host by message: the host's new overall state follows at once.
+        int? overall = null;
+        for (var attempt = 0; attempt < 50 && overall != 0; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100, TestContext.Current.CancellationToken);
+            overall = (int?)(await check.GetAsync($"/host/{hostId}")).Body!["_overall_state_id"];
+        }
+        Assert.Equal(0, overall);
+    }
+
     private static async Task<long> JournalRows(TestDatabase database, string persistenceId)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);

@@ -66,6 +66,65 @@ public sealed class LiveEntityTests(SqliteFixture fixture) : IClassFixture<Sqlit
         Assert.Equal(0, await JournalRows($"service-{service}"));
     }
 
+    [Fact]
+    public async Task A_service_change_that_moves_its_overall_state_is_answered_with_its_hosts_change()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (host, web, db) = (NewId(), NewId(), NewId());
+        await Entities.AskAsync(Sync(host, EntityKind.Host), ct);
+        await Entities.AskAsync(new ApplyCheckResult(host, EntityKind.Host, new CheckInput(0, "up", "", "", 1000)), ct);
+        await Entities.AskAsync(Sync(web, EntityKind.Service, host), ct);
+        await Entities.AskAsync(Sync(db, EntityKind.Service, host), ct);
+        await Entities.AskAsync(new ApplyCheckResult(db, EntityKind.Service, new CheckInput(0, "ok", "", "", 1000)), ct);
+
+        // The host took the worst state before the service replied, and the reply carries the host's change.
+        var reply = await Entities.AskAsync(new ApplyCheckResult(web, EntityKind.Service, new CheckInput(2, "down", "", "", 1001)), ct);
+        Assert.Equal((LiveOutcome.Applied, 4), (reply.Outcome, reply.State!.OverallStateId));
+        Assert.Equal(("host", host, 4), (reply.HostChange!.Resource, reply.HostChange.Id, reply.HostChange.State.OverallStateId));
+        Assert.Equal(4, (int?)reply.HostChange.Fields["_overall_state_id"]);
+
+        // Another service whose move leaves the host's worst as it is: the host's latest change comes again.
+        reply = await Entities.AskAsync(new ApplyCheckResult(db, EntityKind.Service, new CheckInput(1, "slow", "", "", 1001)), ct);
+        Assert.Equal((3, 4), (reply.State!.OverallStateId, reply.HostChange!.State.OverallStateId));
+
+        // A result that does not move the service's overall state does not involve the host.
+        reply = await Entities.AskAsync(new ApplyCheckResult(web, EntityKind.Service, new CheckInput(2, "still down", "", "", 1002)), ct);
+        Assert.Equal((LiveOutcome.Applied, 4), (reply.Outcome, reply.State!.OverallStateId));
+        Assert.Null(reply.HostChange);
+
+        reply = await Entities.AskAsync(new ApplyCheckResult(web, EntityKind.Service, new CheckInput(0, "back", "", "", 1003)), ct);
+        Assert.Equal((0, 3), (reply.State!.OverallStateId, reply.HostChange!.State.OverallStateId));
+        Assert.Equal(3, (await Entities.AskAsync(Sync(host, EntityKind.Host), ct)).State!.OverallStateId);
+    }
+
+    [Fact]
+    public void A_reply_with_its_hosts_change_survives_the_wire()
+    {
+        var serialization = fixture.Backend.Services.GetRequiredService<Akka.Actor.ActorSystem>().Serialization;
+        var hostState = LiveState.Initial(EntityKind.Host) with { State = "UP", StateId = 0, OverallStateId = 4, ServicesWorst = 4 };
+        var serviceState = LiveState.Initial(EntityKind.Service) with { State = "CRITICAL", StateId = 2, OverallStateId = 4, HostId = "h1" };
+        var reply = new LiveReply(LiveOutcome.Applied, serviceState,
+            new LiveChange("service", "s1", 7, new JsonObject { ["ls_state"] = "CRITICAL" }, serviceState),
+            HostChange: new LiveChange("host", "h1", 8, new JsonObject { ["_overall_state_id"] = 4 }, hostState));
+        var asked = new ServiceOverallChanged("h1", "s1", 4);
+
+        var serializer = serialization.FindSerializerFor(reply);
+        Assert.IsType<LiveSerializer>(serializer);
+        var back = (LiveReply)serialization.Deserialize(serializer.ToBinary(reply), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, reply));
+        Assert.Equal((LiveOutcome.Applied, "CRITICAL", "h1"), (back.Outcome, back.State!.State, back.State.HostId));
+        Assert.Equal(("service", "s1", 7L, """{"ls_state":"CRITICAL"}"""),
+            (back.Change!.Resource, back.Change.Id, back.Change.Revision, back.Change.Fields.ToJsonString()));
+        Assert.Equal(("host", "h1", 8L, """{"_overall_state_id":4}""", "UP", 4),
+            (back.HostChange!.Resource, back.HostChange.Id, back.HostChange.Revision, back.HostChange.Fields.ToJsonString(),
+                back.HostChange.State.State, back.HostChange.State.OverallStateId));
+
+        serializer = serialization.FindSerializerFor(asked);
+        Assert.IsType<LiveSerializer>(serializer);
+        Assert.Equal(asked, serialization.Deserialize(serializer.ToBinary(asked), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, asked)));
+    }
+
     private async Task<int> HostOverall(string host, int expected)
     {
         // The service tells its host by message: the host converges right after.
