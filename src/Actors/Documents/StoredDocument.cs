@@ -24,6 +24,7 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
     private readonly JsonArray? _own;
     private JsonObject? _liveFields;
     private string? _liveEtag;
+    private JsonNode? _liveEtagNode;
 
     private StoredDocument(Shape shape, JsonNode?[] values, JsonArray? own, LiveState? live)
     {
@@ -78,8 +79,6 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
         Interlocked.CompareExchange(ref _liveFields, fields, null);
         return _liveFields!;
     }
-
-    private JsonNode? _liveEtagNode;
 
     private JsonNode LiveEtagNode()
     {
