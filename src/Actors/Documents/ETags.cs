@@ -52,14 +52,36 @@ public static class ETags
     public static string Stamp(JsonObject document)
     {
         document.Remove("_etag");
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer)) document.WriteTo(writer);
-        var json = buffer.WrittenSpan;
-        var etag = Convert.ToHexStringLower(SHA1.HashData(json));
+        var buffer = StampBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = StampWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        document.WriteTo(writer);
+        writer.Flush();
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(buffer.WrittenSpan, hash);
+        var etag = Convert.ToHexStringLower(hash);
         document["_etag"] = etag;
-        var body = Encoding.UTF8.GetString(json[..^1]);
-        return string.Concat(body, body.Length > 1 ? ",\"_etag\":\"" : "\"_etag\":\"", etag, "\"}");
+        // The same JSON with the ETag as last field, decoded once into the string it is stored as.
+        var separator = buffer.WrittenCount > 2 ? ",\"_etag\":\"" : "\"_etag\":\"";
+        var bodyChars = Encoding.UTF8.GetCharCount(buffer.WrittenSpan[..^1]);
+        var stored = string.Create(bodyChars + separator.Length + etag.Length + 2, (separator, etag), static (chars, tail) =>
+        {
+            var written = Encoding.UTF8.GetChars(StampBuffer!.WrittenSpan[..^1], chars);
+            tail.separator.CopyTo(chars[written..]);
+            tail.etag.CopyTo(chars[(written + tail.separator.Length)..]);
+            "\"}".CopyTo(chars[^2..]);
+        });
+        // A rare large row (a long output) must not keep a large buffer alive on its thread.
+        if (buffer.Capacity > MaxKeptBuffer) StampBuffer = null;
+        return stored;
     }
+
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    // Per thread: log rows are stamped by the thousand per second, each would otherwise grow its own buffer.
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? StampBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? StampWriter;
 
     /// <summary>Accepts the quoted and weak forms clients send in If-Match.</summary>
     public static string Normalize(string header)

@@ -27,6 +27,9 @@ public static class CheckResultLog
     private static readonly string[] HostLastTimes = ["up", "down", null!, null!, "unreachable"];
     private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
 
+    /// <summary>A logcheckresult's <c>last_time_&lt;n&gt;</c> fields, by exit code.</summary>
+    public static readonly string[] LastTimeFields = ["last_time_0", "last_time_1", "last_time_2", "last_time_3", "last_time_4"];
+
     /// <summary>The state named by a logcheckresult's <c>last_time_&lt;n&gt;</c> (null where the kind has none).</summary>
     public static IReadOnlyList<string?> LastTimeNames(EntityKind kind) => kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
 
@@ -67,7 +70,7 @@ public static class CheckResultLog
         };
         var names = LastTimeNames(state.Kind);
         for (var n = 0; n < names.Count; n++)
-            lcr[$"last_time_{n}"] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
+            lcr[LastTimeFields[n]] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
         var history = History(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged, state.Downtimed, input.Output);
         history["_id"] = DocumentIds.NewId(now);
         var created = now.ToUnixTimeSeconds();
@@ -103,6 +106,10 @@ public static class CheckResultLog
         return ETags.Stamp(document);
     }
 
-    private static int StateIdOf(EntityKind kind, string state) =>
-        Enumerable.Range(0, 5).Select(code => LiveRules.StateFor(kind, code)).FirstOrDefault(s => s?.State == state)?.StateId ?? 3;
+    private static int StateIdOf(EntityKind kind, string state)
+    {
+        for (var code = 0; code < 5; code++)
+            if (LiveRules.StateFor(kind, code) is { } known && known.State == state) return known.StateId;
+        return 3;
+    }
 }

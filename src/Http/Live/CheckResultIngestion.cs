@@ -86,7 +86,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             if (lcr["state_changed"] is JsonValue changed && changed.TryGetValue<bool>(out var flag)) told["ls_state_changed"] = flag ? 1 : 0;
             var names = CheckResultLog.LastTimeNames(kind);
             for (var n = 0; n < names.Count; n++)
-                if (names[n] is { } state && lcr[$"last_time_{n}"] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
+                if (names[n] is { } state && lcr[CheckResultLog.LastTimeFields[n]] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
             return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0,
                 [Document("logcheckresult", rows[i]), Document("history", historyRows[i])]);
         }).ToList();
@@ -152,18 +152,41 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     private async Task<LiveReply[]> AskInOrderAsync(IReadOnlyList<ILiveCommand> commands, CancellationToken cancellationToken)
     {
         var replies = new LiveReply[commands.Count];
-        var byEntity = Enumerable.Range(0, commands.Count).GroupBy(i => (commands[i].Kind, commands[i].EntityId)).ToList();
-        await Parallel.ForEachAsync(byEntity, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (group, ct) =>
-            {
-                foreach (var i in group)
-                {
-                    replies[i] = await entities.AskAsync(commands[i], ct);
-                    if (replies[i].Outcome == LiveOutcome.Failed)
-                        throw new LiveStateUnavailableException(replies[i].Message ?? "the journal did not take the change");
-                }
-            });
+        var byEntity = new Dictionary<(EntityKind, string), List<int>>(commands.Count);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (!byEntity.TryGetValue((commands[i].Kind, commands[i].EntityId), out var group))
+                byEntity[(commands[i].Kind, commands[i].EntityId)] = group = new List<int>(1);
+            group.Add(i);
+        }
+        if (byEntity.Count <= Parallelism)
+        {
+            // Every entity asked at once (one result each, the common case, is a plain ask).
+            var asks = new Task[byEntity.Count];
+            var next = 0;
+            foreach (var group in byEntity.Values)
+                asks[next++] = group.Count == 1 ? AskOneAsync(group[0]) : AskGroupAsync(group, cancellationToken);
+            await Task.WhenAll(asks);
+        }
+        else
+            await Parallel.ForEachAsync(byEntity.Values, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (group, ct) => await AskGroupAsync(group, ct));
+        // A group stops at its failed command: the commands after it were not asked.
+        foreach (var reply in replies)
+            if (reply is { Outcome: LiveOutcome.Failed })
+                throw new LiveStateUnavailableException(reply.Message ?? "the journal did not take the change");
         return replies;
+
+        async Task AskOneAsync(int i) => replies[i] = await entities.AskAsync(commands[i], cancellationToken);
+
+        async Task AskGroupAsync(List<int> group, CancellationToken ct)
+        {
+            foreach (var i in group)
+            {
+                replies[i] = await entities.AskAsync(commands[i], ct);
+                if (replies[i].Outcome == LiveOutcome.Failed) return;
+            }
+        }
     }
 }
 
