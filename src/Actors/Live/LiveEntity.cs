@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
@@ -25,6 +26,8 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private readonly EntityKind _kind;
     private readonly string _id;
     private readonly IActorRef _mediator;
+    private readonly Cluster _cluster;
+    private readonly Documents.DocumentIndex _index;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private LiveState? _state;
     /// <summary>Host only: each monitored service's overall state, as its entity last reported it.</summary>
@@ -38,12 +41,14 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    protected LiveEntity(EntityKind kind, string id)
+    protected LiveEntity(EntityKind kind, string id, Documents.DocumentIndex index)
     {
         _kind = kind;
         _id = id;
+        _index = index;
         PersistenceId = $"{(kind == EntityKind.Host ? "host" : "service")}-{id}";
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
+        _cluster = Cluster.Get(Context.System);
 
         Recover<SnapshotOffer>(offer => _state = (LiveState)offer.Snapshot);
         Recover<LiveStateRecorded>(recorded => _state = recorded.State);
@@ -224,7 +229,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
                 if (report || overallMoved) TellHost(recorded.State);
             }
             if (!replyTo.IsNobody()) Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
-            _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
+            Publish(change);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(recorded.State);
             ArmTimer();
         });
@@ -242,7 +247,18 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         var change = Change(LiveFields.Changed(before, _state), _state);
         _lastChange = change;
         if (!replyTo.IsNobody()) replyTo.Tell(new LiveReply(LiveOutcome.Applied, _state, change));
-        _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
+        Publish(change);
+    }
+
+    /// <summary>
+    /// This node's index takes the change at once (before any reply is read); the other nodes' through the topic,
+    /// published only when there are other nodes: alone, the three hops (mediator, topic, feeder) would only bring
+    /// the change back here.
+    /// </summary>
+    private void Publish(LiveChange change)
+    {
+        _index.ApplyLive(change);
+        if (_cluster.State.Members.Count > 1) _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
     }
 
     private IActorRef Hosts => ActorRegistry.For(Context.System).Get<HostEntity>();
@@ -301,6 +317,6 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     }
 }
 
-public sealed class HostEntity(string id) : LiveEntity(EntityKind.Host, id);
+public sealed class HostEntity(string id, Documents.DocumentIndex index) : LiveEntity(EntityKind.Host, id, index);
 
-public sealed class ServiceEntity(string id) : LiveEntity(EntityKind.Service, id);
+public sealed class ServiceEntity(string id, Documents.DocumentIndex index) : LiveEntity(EntityKind.Service, id, index);

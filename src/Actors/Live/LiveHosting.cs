@@ -17,7 +17,7 @@ public sealed class LiveEntityMessageExtractor() : HashCodeMessageExtractor(Shar
     public override string? EntityId(object message) => (message as ILiveCommand)?.EntityId;
 }
 
-/// <summary>Applies every node's live changes to this node's index.</summary>
+/// <summary>Applies the other nodes' live changes to this node's index (an entity applies its own here directly).</summary>
 public sealed class LiveIndexFeeder : ReceiveActor
 {
     public LiveIndexFeeder(DocumentIndex index)
@@ -78,9 +78,9 @@ public static class LiveHosting
         };
         return builder
             .WithCustomSerializer("alignak-live", [typeof(ILiveMessage), typeof(LiveState)], system => new LiveSerializer(system))
-            .WithShardRegion<HostEntity>("host-entity", id => Props.Create(() => new HostEntity(id)),
+            .WithShardRegion<HostEntity>("host-entity", (_, _, resolver) => id => resolver.Props<HostEntity>(id),
                 new LiveEntityMessageExtractor(), options)
-            .WithShardRegion<ServiceEntity>("service-entity", id => Props.Create(() => new ServiceEntity(id)),
+            .WithShardRegion<ServiceEntity>("service-entity", (_, _, resolver) => id => resolver.Props<ServiceEntity>(id),
                 new LiveEntityMessageExtractor(), options)
             .WithActors((system, registry, resolver) =>
                 registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder")));
