@@ -16,7 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 //   light=1 clients speak the protocol on bare WebSockets and only scan frames (the server's cost, not the clients').
 // - sidebyside (mode=sidebyside): check-result ingestion against a private Icinga 2 on the same machine, with the same
 //   wrk loads (SideBySideBench.cs); options hosts=1000 services=10 (per host) seconds=10 only=<load names, comma-separated>
-//   trace=<folder> (perf CPU samples of our server during each of its runs).
+//   trace=<folder> (perf CPU samples of our server during each of its runs) scale=1 (then filters over every service, a restart
+//   until serving every live state, the configuration's POST rate: ScalePhase.cs).
 // - perf (mode=perf): performance data to carbon and InfluxDB, ingestion without and with them (PerfBench.cs).
 // - import (mode=import): a generated configuration imported with alignak-backend-import (ImportBench.cs);
 //   hosts=1000 services=10000 (services bound to 10 hostgroups).
@@ -46,7 +47,7 @@ var settings = new BackendSettings
 if (options.GetValueOrDefault("mode") == "sidebyside")
 {
     await SideBySideBench.RunAsync(Option("hosts", 1000), Option("services", 10), Option("seconds", 10), options.GetValueOrDefault("only"),
-        options.GetValueOrDefault("trace"));
+        options.GetValueOrDefault("trace"), Option("scale", 0) == 1);
     Directory.Delete(folder, recursive: true);
     return;
 }

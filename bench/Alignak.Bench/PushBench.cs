@@ -335,6 +335,7 @@ public static partial class PushBench
         private readonly TaskCompletionSource<string> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string Ready { get; private set; } = "";
         public int Pid => _process.Id;
+        public bool HasExited => _process.HasExited;
 
         private Child(Process process) => _process = process;
 
@@ -357,8 +358,40 @@ public static partial class PushBench
             child._process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine(line); };
             child._process.BeginOutputReadLine();
             child._process.BeginErrorReadLine();
-            child.Ready = await readySeen.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            try
+            {
+                child.Ready = await readySeen.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            }
+            catch
+            {
+                // Never leave a process behind that did not come up.
+                await child.DisposeAsync();
+                throw;
+            }
             return child;
+        }
+
+        /// <summary>SIGTERM by its PID, as a service manager stops it (the server drains and flushes), then its exit.</summary>
+        public Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan within) => TerminateAsync(_process, within);
+
+        /// <summary>
+        /// SIGTERM to one process by its PID (.NET's Kill sends SIGKILL, which lets nothing be written out), then waits
+        /// for its exit and the end of its redirected output (so also for children that share it).
+        /// </summary>
+        public static async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(Process process, TimeSpan within)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+                await kill.WaitForExitAsync();
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(within);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"PID {process.Id} did not exit within {within.TotalSeconds:F0} s of SIGTERM");
+            }
+            return (process.ExitCode, clock.Elapsed);
         }
 
         public async Task<string> FinishAsync()

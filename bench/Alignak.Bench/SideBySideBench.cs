@@ -11,8 +11,9 @@ using System.Text.Json.Nodes;
 /// (its own process, SQLite in the same folder) get the same hosts and services, then the same wrk loads (wrk runs in
 /// its own process): one result per request at 1/8/32 connections (ours: <c>POST /logcheckresult</c> by name and
 /// <c>POST /checkresult</c>; Icinga 2: <c>POST /v1/actions/process-check-result</c>), and lists of 100 (ours only: Icinga 2
-/// has no bulk endpoint). Prints results/s, p50/p99, server CPU per result (from /proc), and RSS per object at rest.
-/// Both servers are stopped by their PID.
+/// has no bulk endpoint). Prints results/s, p50/p99, server CPU per result (from /proc), and RSS per object at rest;
+/// with <c>scale</c>, then filters, a restart and the configuration rate (<see cref="ScalePhase"/>). Both servers are
+/// stopped by their PID.
 /// </summary>
 public static class SideBySideBench
 {
@@ -22,13 +23,14 @@ public static class SideBySideBench
 
     /// <param name="only">A comma-separated list of load names to run (all when null).</param>
     /// <param name="trace">A folder: each of our measured runs is CPU-sampled with perf into it.</param>
-    public static async Task RunAsync(int hosts, int servicesPerHost, int seconds, string? only, string? trace)
+    /// <param name="scale">Run the scale phase after the loads and the memory at rest.</param>
+    public static async Task RunAsync(int hosts, int servicesPerHost, int seconds, string? only, string? trace, bool scale)
     {
         EnsureInstalled();
         var folder = Directory.CreateTempSubdirectory("alignak-sidebyside-").FullName;
         try
         {
-            await RunInAsync(folder, hosts, servicesPerHost, seconds, only, trace);
+            await RunInAsync(folder, hosts, servicesPerHost, seconds, only, trace, scale);
         }
         finally
         {
@@ -36,13 +38,13 @@ public static class SideBySideBench
         }
     }
 
-    private static async Task RunInAsync(string folder, int hosts, int servicesPerHost, int seconds, string? only, string? trace)
+    private static async Task RunInAsync(string folder, int hosts, int servicesPerHost, int seconds, string? only, string? trace, bool scale)
     {
         var objects = hosts + hosts * servicesPerHost;
         File.WriteAllText(Path.Combine(folder, "load.lua"), LuaScript);
 
-        // Ours: the built server in its own process.
-        await using var ours = await PushBench.Child.StartAsync(
+        // Ours: the built server in its own process (restartable by the scale phase; the current process is stopped at the end).
+        await using var ours = await RestartableChild.StartAsync(
             ["alignak-actors.dll"],
             new Dictionary<string, string>
             {
@@ -56,6 +58,7 @@ public static class SideBySideBench
         var oursEmptyRss = Rss([ours.Pid]);
         var watch = Stopwatch.StartNew();
         var token = await CreateOursAsync(oursUrl, hosts, servicesPerHost);
+        var configSeconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"ours: {hosts} hosts and {hosts * servicesPerHost} services created in {watch.Elapsed.TotalSeconds:F1} s at {oursUrl} (PID {ours.Pid})");
 
         // Theirs: a private Icinga 2.
@@ -118,6 +121,8 @@ public static class SideBySideBench
         Console.WriteLine($"RSS at rest after the loads, {objects} objects: ours {oursRss / 1048576.0:F0} MiB = {oursRss / (double)objects / 1024:F1} KiB per object " +
             $"({(oursRss - oursEmptyRss) / (double)objects / 1024:F1} KiB over the empty server's {oursEmptyRss / 1048576.0:F0} MiB); " +
             $"Icinga 2 {theirRss / 1048576.0:F0} MiB = {theirRss / (double)objects / 1024:F1} KiB per object (its processes together)");
+
+        if (scale) await ScalePhase.RunAsync(ours, ourAuth, icinga, theirAuth, objects, configSeconds, oursRss, theirRss);
     }
 
     /// <summary>Hosts host-NNNN with services svc-NN each; returns the admin's token.</summary>
@@ -217,16 +222,49 @@ public static class SideBySideBench
         if (apt.ExitCode != 0) throw new InvalidOperationException("apt-get install -y icinga2 wrk failed");
     }
 
-    /// <summary>A private Icinga 2: config, certificates, state and logs in its folder; runs as root, in the foreground.</summary>
-    private sealed class Icinga : IDisposable
+    /// <summary>
+    /// A private Icinga 2: config, certificates, state and logs in its folder; runs as root, in the foreground. The scale
+    /// phase may stop and start it again: whichever daemon runs is the one stopped at the end.
+    /// </summary>
+    internal sealed class Icinga : IDisposable
     {
-        private readonly Process _process;
+        private readonly ProcessStartInfo _start;
+        private readonly StringBuilder _log = new();
+        private Process _process;
         public string Url { get; }
 
-        private Icinga(Process process, string url)
+        private Icinga(ProcessStartInfo start, string url)
         {
-            _process = process;
+            _start = start;
             Url = url;
+            _process = Launch();
+        }
+
+        /// <summary>The daemon, its output kept for the error messages.</summary>
+        private Process Launch()
+        {
+            var process = Process.Start(_start)!;
+            process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (_log) _log.AppendLine(line); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_log) _log.AppendLine(line); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        public bool Exited => _process.HasExited;
+
+        public string Log { get { lock (_log) return _log.ToString(); } }
+
+        /// <summary>SIGTERM by its PID: the daemon has its worker write the state file (in DataDir) and both exit.</summary>
+        public Task<(int ExitCode, TimeSpan Took)> StopAsync(TimeSpan within) => PushBench.Child.TerminateAsync(_process, within);
+
+        /// <summary>After <see cref="StopAsync"/>: the same command again, on the same config and state.</summary>
+        public void StartAgain()
+        {
+            if (!_process.HasExited) throw new InvalidOperationException("icinga2 still runs");
+            var next = Launch();
+            _process.Dispose();
+            _process = next;
         }
 
         public static async Task<Icinga> StartAsync(string folder, int hosts, int servicesPerHost)
@@ -269,15 +307,8 @@ public static class SideBySideBench
             var configFile = Path.Combine(folder, "conf/icinga2.conf");
             File.WriteAllText(configFile, config.ToString());
 
-            var start = new ProcessStartInfo("icinga2", ["daemon", "-c", configFile, .. defines])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-            var process = Process.Start(start)!;
-            var log = new StringBuilder();
-            process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.AppendLine(line); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.AppendLine(line); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var icinga = new Icinga(process, $"https://127.0.0.1:{port}");
+            var icinga = new Icinga(new ProcessStartInfo("icinga2", ["daemon", "-c", configFile, .. defines])
+                { RedirectStandardOutput = true, RedirectStandardError = true }, $"https://127.0.0.1:{port}");
 
             // Ready when the API answers for the last service.
             using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
@@ -287,7 +318,7 @@ public static class SideBySideBench
             var deadline = Stopwatch.StartNew();
             while (true)
             {
-                if (process.HasExited) throw new InvalidOperationException("icinga2 exited: " + log);
+                if (icinga.Exited) throw new InvalidOperationException("icinga2 exited: " + icinga.Log);
                 try
                 {
                     using var response = await http.GetAsync($"{icinga.Url}/v1/objects/services/{last}?attrs=name");
@@ -298,7 +329,7 @@ public static class SideBySideBench
                 if (deadline.Elapsed > TimeSpan.FromMinutes(3))
                 {
                     icinga.Dispose();
-                    throw new TimeoutException("icinga2 did not serve its API: " + log);
+                    throw new TimeoutException("icinga2 did not serve its API: " + icinga.Log);
                 }
                 await Task.Delay(250);
             }
