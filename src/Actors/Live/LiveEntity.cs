@@ -39,6 +39,14 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public static string PersistenceIdOf(EntityKind kind, string id) => (kind == EntityKind.Host ? "host-" : "service-") + id;
+
+    /// <summary>The item an entity's persistence id names (null for other persistent actors' ids).</summary>
+    public static (EntityKind Kind, string Resource, string Id)? ItemOf(string persistenceId) =>
+        persistenceId.StartsWith("host-", StringComparison.Ordinal) ? (EntityKind.Host, "host", persistenceId[5..])
+        : persistenceId.StartsWith("service-", StringComparison.Ordinal) ? (EntityKind.Service, "service", persistenceId[8..])
+        : null;
+
     public override string PersistenceId { get; }
 
     protected LiveEntity(EntityKind kind, string id, Documents.DocumentIndex index)
@@ -46,7 +54,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         _kind = kind;
         _id = id;
         _index = index;
-        PersistenceId = $"{(kind == EntityKind.Host ? "host" : "service")}-{id}";
+        PersistenceId = PersistenceIdOf(kind, id);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         _cluster = Cluster.Get(Context.System);
 

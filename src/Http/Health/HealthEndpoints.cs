@@ -11,7 +11,7 @@ namespace Alignak.Http.Health;
 /// <summary>
 /// <c>/health/live</c>: the process answers and the actor system runs. <c>/health/ready</c>: the server may take
 /// traffic (started and not stopping, cluster member Up, database reachable, journal and snapshot store answering,
-/// index loaded and entities recovered). No token; the body names each check and its status, never a setting's value.
+/// index and live states loaded). No token; the body names each check and its status, never a setting's value.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -69,13 +69,13 @@ public static class HealthEndpoints
     }
 }
 
-/// <summary>Ready only between the end of start-up (index loaded, entities recovered) and the start of a stop.</summary>
+/// <summary>Ready only between the end of start-up (index and live states loaded) and the start of a stop.</summary>
 internal sealed class LifecycleCheck(ServerLifecycle lifecycle) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
         Task.FromResult(lifecycle.Phase switch
         {
-            ServerPhase.Ready when lifecycle.Initialized => HealthCheckResult.Healthy("index loaded, entities recovered"),
+            ServerPhase.Ready when lifecycle.Initialized => HealthCheckResult.Healthy("index and live states loaded"),
             ServerPhase.Stopping => HealthCheckResult.Unhealthy("stopping"),
             _ => HealthCheckResult.Unhealthy("starting"),
         });

@@ -27,7 +27,7 @@ public sealed class ServerLifecycle
         : _lifetime.ApplicationStarted.IsCancellationRequested ? ServerPhase.Ready
         : ServerPhase.Starting;
 
-    /// <summary>Set by the initializer: the index is loaded and every entity recovered.</summary>
+    /// <summary>Set by the initializer: the index is loaded with every live state (the entities wake after it).</summary>
     public bool Initialized => _initialized;
 
     public void MarkInitialized() => _initialized = true;

@@ -3,15 +3,18 @@ using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Http.Health;
 using Alignak.Http.Metrics;
+using Akka.Actor;
 using Alignak.Persistence;
+using Alignak.Persistence.Journal;
 
 namespace Alignak.Http.Hosting;
 
 /// <summary>
-/// Runs before the server takes requests: schema upgrade, the index loaded from the database,
-/// and the default elements created where missing.
+/// Runs before the server takes requests: schema upgrade, the index loaded from the database with every entity's
+/// latest live state, and the default elements created where missing. The entities then wake in the background.
 /// </summary>
 public sealed class BackendInitializer(
+    ActorSystem system,
     DatabaseOptions database,
     IDocumentStore store,
     DocumentIndex index,
@@ -36,17 +39,26 @@ public sealed class BackendInitializer(
         var created = await DefaultElements.EnsureAsync(index, hasher, command => writer.SendAsync(command, cancellationToken));
         if (created > 0) log.LogInformation("Created {Count} default elements", created);
 
-        await WakeEntitiesAsync(cancellationToken);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var states = await LatestStates.ReadAsync(database, cancellationToken);
+        var taken = LivePreload.Apply(index, states.Select(s => (s.PersistenceId, system.Serialization.Deserialize(s.Payload, s.SerializerId, s.Manifest))));
+        if (taken > 0) log.LogInformation("Loaded the live states of {Count} hosts and services in {Seconds:F1} s", taken, started.Elapsed.TotalSeconds);
         synthesis.Flush();
         lifecycle.MarkInitialized();
+        _waking = WakeEntitiesAsync(_stopping.Token);
     }
 
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _waking = Task.CompletedTask;
+
     /// <summary>
-    /// Every host and service entity recovers before requests are served, re-arms its timers, and puts its live
-    /// state into the index (an entity missing after a crash is created from its document).
+    /// Every host and service entity recovers, re-arms its timers (downtimes, freshness) and reports to its host; an
+    /// entity missing after a crash is created from its document. In the background, once the index serves every
+    /// live state: a check result meanwhile wakes its own entity at once (sharding starts it on its first message).
     /// </summary>
     private async Task WakeEntitiesAsync(CancellationToken cancellationToken)
     {
+        await Task.Yield();
         var started = System.Diagnostics.Stopwatch.StartNew();
         var items = new[] { ("host", EntityKind.Host), ("service", EntityKind.Service) }
             .SelectMany(c => index.Collection(c.Item1).Read(view => view.All().ToList())
@@ -64,5 +76,18 @@ public sealed class BackendInitializer(
             log.LogInformation("Recovered {Count} host and service entities in {Seconds:F1} s", items.Count, started.Elapsed.TotalSeconds);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>A stop during the wake ends it (the entities asked so far are up; the others wake on their next start).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _waking.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Waking the entities failed");
+        }
+    }
 }

@@ -101,6 +101,7 @@ public sealed class LiveDurabilityTests
         await using var database = await TestDatabase.CreateAsync(provider);
         const int count = 10_000;
         string hostId;
+        int? hostOverall;
         await using (var server = await ServerProcess.StartAsync(database))
         {
             using var client = await server.Client().AsAsync();
@@ -112,22 +113,39 @@ public sealed class LiveDurabilityTests
                     .Select(i => (JsonNode)new JsonObject { ["name"] = $"svc{i}", ["host"] = hostId }).ToArray()));
                 Assert.Equal(HttpStatusCode.Created, status);
             }
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/checkresult", new JsonObject { ["host_name"] = "big", ["exit_status"] = 0, ["output"] = "up" })).Status);
             for (var batch = 0; batch < count / 100; batch++)
             {
                 var (status, _) = await client.PostAsync("/checkresult", new JsonArray(Enumerable.Range(batch * 100, 100)
                     .Select(i => (JsonNode)new JsonObject { ["host_name"] = "big", ["service_name"] = $"svc{i}", ["exit_status"] = 1, ["output"] = $"w{i}" }).ToArray()));
                 Assert.Equal(HttpStatusCode.Created, status);
             }
+            // An UP host's overall state is its services' worst (WARNING: 3), which its entity keeps in memory only.
+            var (_, before) = await client.GetAsync($"/host/{hostId}");
+            hostOverall = (int?)before!["_overall_state_id"];
+            Assert.Equal(3, hostOverall);
             server.Kill9();
         }
 
+        // Serving starts with every live state loaded in bulk; the entities wake behind it.
         await using var restarted = await ServerProcess.StartAsync(database);
-        Assert.Contains($"Recovered {count + 1} host and service entities", restarted.Output);
+        Assert.Contains($"Loaded the live states of {count + 1} hosts and services", restarted.Output);
         using var check = await restarted.Client().AsAsync();
         var (_, page) = await check.GetAsync("/service?max_results=1&" + Where(new JsonObject { ["ls_state"] = "WARNING", ["ls_state_type"] = "HARD" }));
         Assert.Equal(count, (int?)page!["_meta"]!["total"]);
         var one = (await check.AllAsync("service", Where(new JsonObject { ["name"] = "svc4321" })))[0];
         Assert.Equal("w4321", (string?)one["ls_output"]);
+        var (_, hostAfter) = await check.GetAsync($"/host/{hostId}");
+        Assert.Equal(hostOverall, (int?)hostAfter!["_overall_state_id"]);
+
+        // A result taken while the entities wake goes to its entity, recovered on the spot from its journal.
+        var (lateStatus, _) = await check.PostAsync("/checkresult", new JsonObject { ["host_name"] = "big", ["service_name"] = "svc9999", ["exit_status"] = 2, ["output"] = "late" });
+        Assert.Equal(HttpStatusCode.Created, lateStatus);
+        var late = (await check.AllAsync("service", Where(new JsonObject { ["name"] = "svc9999" })))[0];
+        Assert.Equal(("CRITICAL", "late"), ((string?)late["ls_state"], (string?)late["ls_output"]));
+        for (var waited = 0; waited < 600 && !restarted.Output.Contains($"Recovered {count + 1} host and service entities"); waited++)
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Contains($"Recovered {count + 1} host and service entities", restarted.Output);
     }
 
     [Fact]
