@@ -28,10 +28,12 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly Cluster _cluster;
     private readonly Documents.DocumentIndex _index;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made when first needed, on the actor's thread: most entities never log.
+    private ILoggingAdapter? _logger;
+    private ILoggingAdapter Logger => _logger ??= Context.GetLogger();
     private LiveState? _state;
     /// <summary>Host only: each monitored service's overall state, as its entity last reported it.</summary>
-    private readonly Dictionary<string, int> _servicesOverall = new(StringComparer.Ordinal);
+    private Dictionary<string, int>? _servicesOverall;
     /// <summary>Host only: its latest change, handed again to a waiting service when its worst state did not move.</summary>
     private LiveChange? _lastChange;
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
@@ -112,9 +114,11 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }, Sender));
         Command<ServiceOverallChanged>(changed =>
         {
-            if (changed.Overall is { } overall and < LiveRules.NotMonitored) _servicesOverall[changed.ServiceId] = overall;
-            else _servicesOverall.Remove(changed.ServiceId);
-            var worst = _servicesOverall.Count == 0 ? 0 : _servicesOverall.Values.Max();
+            // Made on a host's first report: a service entity never needs one (a hundred thousand of them idle).
+            var overalls = _servicesOverall ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            if (changed.Overall is { } overall and < LiveRules.NotMonitored) overalls[changed.ServiceId] = overall;
+            else overalls.Remove(changed.ServiceId);
+            var worst = overalls.Count == 0 ? 0 : overalls.Values.Max();
             if (worst == Current.ServicesWorst)
             {
                 // A waiting service gets the host's latest change even so: the reply or publication that first
@@ -139,13 +143,13 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         });
         // Deletes that follow a snapshot (pruning) need nothing more.
         Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failure => _log.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message));
+        Command<DeleteMessagesFailure>(failure => Logger.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message));
         Command<SaveSnapshotSuccess>(saved =>
         {
             DeleteMessages(saved.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
-        Command<SaveSnapshotFailure>(failed => _log.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message));
+        Command<SaveSnapshotFailure>(failed => Logger.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }
@@ -161,7 +165,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesFailure>(failure =>
         {
             if (failure.ToSequenceNr < LastSequenceNr) return;
-            _log.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
+            Logger.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
             Forgotten(replyTo);
         });
         // A deleted host has nothing to take: a waiting service replies without it rather than time out.
@@ -290,7 +294,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void ReplyAfterHost(ServiceOverallChanged message, LiveReply reply, IActorRef replyTo)
     {
-        var log = _log;
+        var log = Logger;
         var persistenceId = PersistenceId;
         Hosts.Ask<LiveReply>(message, HostTimeout).ContinueWith(asked =>
         {
@@ -319,7 +323,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         // The entity stops (and restarts on its next message, from what is durable); the caller hears it now.
-        _log.Error(cause, "Live state of {0} could not be persisted", PersistenceId);
+        Logger.Error(cause, "Live state of {0} could not be persisted", PersistenceId);
         if (!_persisting.IsNobody()) _persisting.Tell(new LiveReply(LiveOutcome.Failed, null, Message: cause.Message));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }

@@ -74,6 +74,23 @@ public sealed class BackendInitializer(
             });
         if (items.Count > 0)
             log.LogInformation("Recovered {Count} host and service entities in {Seconds:F1} s", items.Count, started.Elapsed.TotalSeconds);
+        ReleaseStartupGarbage(items.Count);
+    }
+
+    /// <summary>From this many entities, the memory start-up used is given back once it is over.</summary>
+    private const int ReleaseAfter = 10_000;
+
+    /// <summary>
+    /// Start-up allocates some 100 KB per item (parsing, recovery, the first states), much of it promoted before it
+    /// dies; the GC would keep that memory committed, more than the live heap itself (measured at 110,000 items:
+    /// 2.4 GB of RSS for 1.0 GB live). One compacting collection gives it back to the system.
+    /// </summary>
+    private void ReleaseStartupGarbage(int entities)
+    {
+        if (entities < ReleaseAfter) return;
+        var before = Environment.WorkingSet;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        log.LogInformation("Start-up memory released: working set {Before} MB -> {After} MB", before >> 20, Environment.WorkingSet >> 20);
     }
 
     /// <summary>A stop during the wake ends it (the entities asked so far are up; the others wake on their next start).</summary>
