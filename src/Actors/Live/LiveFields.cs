@@ -67,11 +67,15 @@ public static class LiveFields
 
     private static Field[] For(EntityKind kind) => kind == EntityKind.Host ? HostFields : ServiceFields;
 
-    private static readonly HashSet<string> HostNames = new(HostFields.Select(f => f.Name), StringComparer.Ordinal);
-    private static readonly HashSet<string> ServiceNames = new(ServiceFields.Select(f => f.Name), StringComparer.Ordinal);
+    private static readonly Dictionary<string, Field> HostByName = HostFields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, Field> ServiceByName = ServiceFields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>One live field of the state, as a new node (null when the kind has no such field).</summary>
+    public static JsonNode? Read(LiveState s, string name) =>
+        (s.Kind == EntityKind.Host ? HostByName : ServiceByName).TryGetValue(name, out var field) ? field.Read(s) : null;
 
     /// <summary>Whether the engine's state holds this field (others, e.g. <c>ls_grafana</c>, stay the document's).</summary>
-    public static bool IsModelled(EntityKind kind, string name) => (kind == EntityKind.Host ? HostNames : ServiceNames).Contains(name);
+    public static bool IsModelled(EntityKind kind, string name) => (kind == EntityKind.Host ? HostByName : ServiceByName).ContainsKey(name);
 
     /// <summary>The live fields of an item kind, in document order.</summary>
     public static IEnumerable<string> Names(EntityKind kind) => For(kind).Select(f => f.Name);
