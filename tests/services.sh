@@ -39,5 +39,7 @@ fi
 pg_ctlcluster $cluster start 2>/dev/null || true
 wait_for pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL did not start" >&2; exit 1; }
 su postgres -c "psql -v ON_ERROR_STOP=1 -qc \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='alignak') THEN CREATE ROLE alignak LOGIN CREATEDB PASSWORD 'alignak'; END IF; END \\\$\\\$;\""
+# Tests drop their databases WITH (FORCE); an autovacuum worker still in one can only be ended with this role.
+su postgres -c "psql -v ON_ERROR_STOP=1 -qc \"GRANT pg_signal_backend TO alignak\""
 su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='alignak'\"" | grep -q 1 || su postgres -c "createdb -O alignak alignak"
 echo "PostgreSQL ready on 127.0.0.1:5432 (role alignak)"
