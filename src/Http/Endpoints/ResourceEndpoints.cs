@@ -198,7 +198,7 @@ public static class ResourceEndpoints
     /// A filter made only of equalities on indexed fields is answered from the lookups alone: the smallest
     /// set in id order, kept where every other set has the id. Null when the filter needs a scan.
     /// </summary>
-    private static List<string>? IndexedOnly(ResourceCollection.View view, WhereFilter filter)
+    private static IReadOnlyCollection<string>? IndexedOnly(ResourceCollection.View view, WhereFilter filter)
     {
         if (!filter.EqualitiesOnly) return null;
         var sets = new List<IdSet>();
@@ -213,6 +213,8 @@ public static class ResourceEndpoints
         var everything = view.Count;
         var smallest = sets[0];
         sets.RemoveAll(set => set != smallest && set.Count == everything);
+        // One set left: it is the answer, in id order (read under the view's lock, only as far as the page).
+        if (sets.Count == 1) return smallest;
         var result = new List<string>();
         foreach (var id in sets[0])
         {
