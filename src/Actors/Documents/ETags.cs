@@ -72,8 +72,8 @@ public static class ETags
             tail.etag.CopyTo(chars[(written + tail.separator.Length)..]);
             "\"}".CopyTo(chars[^2..]);
         });
-        // A rare large row (a long output) must not keep a large buffer alive on its thread.
-        if (buffer.Capacity > MaxKeptBuffer) StampBuffer = null;
+        // A rare large row (a long output) must not keep a large buffer alive on its thread (the writer holds it too).
+        if (buffer.Capacity > MaxKeptBuffer) (StampBuffer, StampWriter) = (null, null);
         return stored;
     }
 

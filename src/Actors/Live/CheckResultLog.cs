@@ -28,7 +28,7 @@ public static class CheckResultLog
     private static readonly string[] ServiceLastTimes = ["ok", "warning", "critical", "unknown", "unreachable"];
 
     /// <summary>A logcheckresult's <c>last_time_&lt;n&gt;</c> fields, by exit code.</summary>
-    public static readonly string[] LastTimeFields = ["last_time_0", "last_time_1", "last_time_2", "last_time_3", "last_time_4"];
+    public static IReadOnlyList<string> LastTimeFields { get; } = ["last_time_0", "last_time_1", "last_time_2", "last_time_3", "last_time_4"];
 
     /// <summary>The state named by a logcheckresult's <c>last_time_&lt;n&gt;</c> (null where the kind has none).</summary>
     public static IReadOnlyList<string?> LastTimeNames(EntityKind kind) => kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;

@@ -1,9 +1,9 @@
+using Akka.Actor;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Security;
 using Alignak.Http.Health;
 using Alignak.Http.Metrics;
-using Akka.Actor;
 using Alignak.Persistence;
 using Alignak.Persistence.Journal;
 
@@ -58,7 +58,7 @@ public sealed class BackendInitializer(
     /// </summary>
     private async Task WakeEntitiesAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        await Task.Yield(); // start-up returns at once: the server listens while the entities wake
         var started = System.Diagnostics.Stopwatch.StartNew();
         var items = new[] { ("host", EntityKind.Host), ("service", EntityKind.Service) }
             .SelectMany(c => index.Collection(c.Item1).Read(view => view.All().ToList())

@@ -161,11 +161,10 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
         }
         if (byEntity.Count <= Parallelism)
         {
-            // Every entity asked at once (one result each, the common case, is a plain ask).
+            // Every entity asked at once: Parallel.ForEachAsync costs more than the asks of a small request.
             var asks = new Task[byEntity.Count];
             var next = 0;
-            foreach (var group in byEntity.Values)
-                asks[next++] = group.Count == 1 ? AskOneAsync(group[0]) : AskGroupAsync(group, cancellationToken);
+            foreach (var group in byEntity.Values) asks[next++] = AskGroupAsync(group, cancellationToken);
             await Task.WhenAll(asks);
         }
         else
@@ -176,8 +175,6 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             if (reply is { Outcome: LiveOutcome.Failed })
                 throw new LiveStateUnavailableException(reply.Message ?? "the journal did not take the change");
         return replies;
-
-        async Task AskOneAsync(int i) => replies[i] = await entities.AskAsync(commands[i], cancellationToken);
 
         async Task AskGroupAsync(List<int> group, CancellationToken ct)
         {

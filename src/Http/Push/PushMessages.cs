@@ -48,11 +48,15 @@ public sealed class PushMessages(DocumentIndex index)
     private List<PushMessage> LiveMessages(string resource, StoredDocument? before, StoredDocument after, LiveChange live)
     {
         var messages = new List<PushMessage>(1);
+        JsonObject fields;
         // Compared on the states' typed values when the document had one (no JSON made for the fields that stayed).
-        var fields = before?.Live is { } was && after.Live is { } now ? LiveFields.Changed(was, now) : new JsonObject();
-        if (before?.Live is null || after.Live is null)
+        if (before?.Live is { } was && after.Live is { } now) fields = LiveFields.Changed(was, now);
+        else
+        {
+            fields = new JsonObject();
             foreach (var name in LiveFields.Names(live.State.Kind))
                 if (!JsonNode.DeepEquals(before?[name], after[name])) fields[name] = after[name]?.DeepClone();
+        }
         if (fields.Count > 0)
         {
             var body = ItemBody(PushTypes.State, resource, after);
