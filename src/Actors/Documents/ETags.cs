@@ -52,16 +52,26 @@ public static class ETags
     public static string Stamp(JsonObject document)
     {
         document.Remove("_etag");
+        var (stored, etag) = Stamp(document, static (writer, d) => d.WriteTo(writer));
+        document["_etag"] = etag;
+        return stored;
+    }
+
+    /// <summary>
+    /// The same for a row written field by field by <paramref name="write"/> (one JSON object, no <c>_etag</c>):
+    /// no document model in between. Returns the stored JSON and its ETag.
+    /// </summary>
+    public static (string Stored, string Etag) Stamp<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
         var buffer = StampBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var writer = StampWriter ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        document.WriteTo(writer);
+        write(writer, state);
         writer.Flush();
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(buffer.WrittenSpan, hash);
         var etag = Convert.ToHexStringLower(hash);
-        document["_etag"] = etag;
         // The same JSON with the ETag as last field, decoded once into the string it is stored as.
         var separator = buffer.WrittenCount > 2 ? ",\"_etag\":\"" : "\"_etag\":\"";
         var bodyChars = Encoding.UTF8.GetCharCount(buffer.WrittenSpan[..^1]);
@@ -74,7 +84,7 @@ public static class ETags
         });
         // A rare large row (a long output) must not keep a large buffer alive on its thread (the writer holds it too).
         if (buffer.Capacity > MaxKeptBuffer) (StampBuffer, StampWriter) = (null, null);
-        return stored;
+        return (stored, etag);
     }
 
     private const int MaxKeptBuffer = 64 * 1024;

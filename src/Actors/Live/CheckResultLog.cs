@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 
@@ -14,12 +15,7 @@ public sealed record CheckResultLogContext(string HostId, string? HostName, stri
 /// A log row the journal writes in the transaction of the event it comes with (<see cref="LiveStateRecorded.Logs"/>):
 /// the document as stored (serialized once, by the entity) and the columns it is found by.
 /// </summary>
-public sealed record LogDocument(string Resource, string Id, long Created, string? Host, string? Service, string? Type, string Json)
-{
-    /// <param name="json">The document as stored (with its ETag, see <see cref="ETags.Stamp"/>).</param>
-    public static LogDocument Of(string resource, JsonObject document, long created, string json) => new(resource, (string)document["_id"]!, created,
-        (string?)(document["host"] as JsonValue), (string?)(document["service"] as JsonValue), (string?)(document["type"] as JsonValue), json);
-}
+public sealed record LogDocument(string Resource, string Id, long Created, string? Host, string? Service, string? Type, string Json);
 
 /// <summary>The stored <c>logcheckresult</c> and <c>check.result</c> history documents of a native check result.</summary>
 public static class CheckResultLog
@@ -33,51 +29,102 @@ public static class CheckResultLog
     /// <summary>The state named by a logcheckresult's <c>last_time_&lt;n&gt;</c> (null where the kind has none).</summary>
     public static IReadOnlyList<string?> LastTimeNames(EntityKind kind) => kind == EntityKind.Host ? HostLastTimes : ServiceLastTimes;
 
-    /// <summary>The logcheckresult and its history event, complete with their meta fields (as the log writer stores them).</summary>
-    /// <returns>Both documents, and both as rows for the journal.</returns>
-    public static (JsonObject CheckResult, JsonObject History, IReadOnlyList<LogDocument> Rows) Documents(
-        CheckResultLogContext context, CheckInput input, LiveState state)
+    /// <summary>
+    /// The logcheckresult and its history event as stored rows, complete with their meta fields (as the log writer
+    /// stores them), written field by field: no document model per result.
+    /// </summary>
+    /// <returns>The logcheckresult's row, then the history's.</returns>
+    public static IReadOnlyList<LogDocument> Documents(CheckResultLogContext context, CheckInput input, LiveState state)
     {
         var now = Rfc1123.Now();
-        var lcr = new JsonObject
-        {
-            ["_id"] = DocumentIds.NewId(),
-            ["schema_version"] = 3,
-            ["host"] = context.HostId,
-            ["host_name"] = context.HostName,
-            ["service"] = context.ServiceId,
-            ["service_name"] = context.ServiceName,
-            ["state"] = state.State,
-            ["state_type"] = state.StateType,
-            ["state_id"] = state.StateId,
-            ["passive_check"] = state.PassiveCheck,
-            ["acknowledged"] = state.Acknowledged,
-            ["acknowledgement_type"] = state.AcknowledgementType,
-            ["downtimed"] = state.Downtimed,
-            ["last_check"] = input.CheckTime,
-            ["last_state"] = state.LastState,
-            ["last_state_type"] = state.LastStateType,
-            ["last_state_id"] = StateIdOf(state.Kind, state.LastState),
-            ["output"] = input.Output,
-            ["long_output"] = input.LongOutput,
-            ["perf_data"] = input.PerfData,
-            ["latency"] = input.Latency,
-            ["execution_time"] = input.ExecutionTime,
-            ["current_attempt"] = state.CurrentAttempt,
-            ["state_changed"] = state.StateChanged == 1,
-            ["last_state_changed"] = state.LastStateChanged,
-            ["last_hard_state_changed"] = state.LastHardStateChanged,
-        };
+        var created = now.ToUnixTimeSeconds();
+        var date = Rfc1123.Format(now);
+        var lcrId = DocumentIds.NewId();
+        var row = new CheckResultRow(context, input, state, lcrId, date);
+        var (lcrJson, _) = ETags.Stamp(row, WriteCheckResult);
+        var historyId = DocumentIds.NewId(now);
+        var (historyJson, _) = ETags.Stamp((Row: row, Id: historyId), static (writer, h) => WriteHistory(writer, h.Row, h.Id));
+        return
+        [
+            new LogDocument("logcheckresult", lcrId, created, context.HostId, context.ServiceId, null, lcrJson),
+            new LogDocument("history", historyId, created, context.HostId, context.ServiceId, "check.result", historyJson),
+        ];
+    }
+
+    private sealed record CheckResultRow(CheckResultLogContext Context, CheckInput Input, LiveState State, string Id, string Date);
+
+    /// <summary>The fields in the order of the original's logcheckresult (the order the log writer gives them).</summary>
+    private static void WriteCheckResult(Utf8JsonWriter writer, CheckResultRow row)
+    {
+        var (context, input, state) = (row.Context, row.Input, row.State);
+        writer.WriteStartObject();
+        writer.WriteString("_id", row.Id);
+        writer.WriteNumber("schema_version", 3);
+        writer.WriteString("host", context.HostId);
+        writer.WriteString("host_name", context.HostName);
+        writer.WriteString("service", context.ServiceId);
+        writer.WriteString("service_name", context.ServiceName);
+        writer.WriteString("state", state.State);
+        writer.WriteString("state_type", state.StateType);
+        writer.WriteNumber("state_id", state.StateId);
+        writer.WriteBoolean("passive_check", state.PassiveCheck);
+        writer.WriteBoolean("acknowledged", state.Acknowledged);
+        writer.WriteNumber("acknowledgement_type", state.AcknowledgementType);
+        writer.WriteBoolean("downtimed", state.Downtimed);
+        writer.WriteNumber("last_check", input.CheckTime);
+        writer.WriteString("last_state", state.LastState);
+        writer.WriteString("last_state_type", state.LastStateType);
+        writer.WriteNumber("last_state_id", StateIdOf(state.Kind, state.LastState));
+        writer.WriteString("output", input.Output);
+        writer.WriteString("long_output", input.LongOutput);
+        writer.WriteString("perf_data", input.PerfData);
+        writer.WriteNumber("latency", input.Latency);
+        writer.WriteNumber("execution_time", input.ExecutionTime);
+        writer.WriteNumber("current_attempt", state.CurrentAttempt);
+        writer.WriteBoolean("state_changed", state.StateChanged == 1);
+        writer.WriteNumber("last_state_changed", state.LastStateChanged);
+        writer.WriteNumber("last_hard_state_changed", state.LastHardStateChanged);
         var names = LastTimeNames(state.Kind);
         for (var n = 0; n < names.Count; n++)
-            lcr[LastTimeFields[n]] = names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0;
-        var history = History(lcr, (string)lcr["_id"]!, state.State, state.StateType, state.Acknowledged, state.Downtimed, input.Output);
-        history["_id"] = DocumentIds.NewId(now);
-        var created = now.ToUnixTimeSeconds();
-        return (lcr, history, [
-            LogDocument.Of("logcheckresult", lcr, created, Stamp(lcr, context, now)),
-            LogDocument.Of("history", history, created, Stamp(history, context, now)),
-        ]);
+            writer.WriteNumber(LastTimeFields[n], names[n] is { } name ? state.LastTimes.GetValueOrDefault(name) : 0);
+        WriteMeta(writer, context, row.Date);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The fields of <see cref="History"/>, then the id the log writer adds, then the meta fields.</summary>
+    private static void WriteHistory(Utf8JsonWriter writer, CheckResultRow row, string id)
+    {
+        var (context, state) = (row.Context, row.State);
+        writer.WriteStartObject();
+        writer.WriteString("type", "check.result");
+        writer.WriteString("host", context.HostId);
+        writer.WriteString("host_name", context.HostName);
+        writer.WriteString("service", context.ServiceId);
+        writer.WriteString("service_name", context.ServiceName);
+        writer.WriteNull("user");
+        writer.WriteString("user_name", "Alignak");
+        writer.WriteString("logcheckresult", row.Id);
+        writer.WriteString("message", LiveRules.CheckResultMessage(state.State, state.StateType, state.Acknowledged, state.Downtimed, row.Input.Output));
+        writer.WriteString("_id", id);
+        WriteMeta(writer, context, row.Date);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The meta fields the log writer gives server events: the host's realm and the dates.</summary>
+    private static void WriteMeta(Utf8JsonWriter writer, CheckResultLogContext context, string date)
+    {
+        writer.WritePropertyName("_realm");
+        WriteNode(writer, context.Realm);
+        writer.WritePropertyName("_sub_realm");
+        WriteNode(writer, context.SubRealm);
+        writer.WriteString("_created", date);
+        writer.WriteString("_updated", date);
+    }
+
+    private static void WriteNode(Utf8JsonWriter writer, JsonNode? node)
+    {
+        if (node is null) writer.WriteNullValue();
+        else node.WriteTo(writer);
     }
 
     /// <summary>The <c>check.result</c> history event of a stored logcheckresult.</summary>
@@ -94,17 +141,6 @@ public static class CheckResultLog
         ["logcheckresult"] = lcrId,
         ["message"] = LiveRules.CheckResultMessage(state, stateType, acknowledged, downtimed, output),
     };
-
-    /// <summary>The meta fields the log writer gives server events (the host's realm, the dates, the ETag); returns the stored JSON.</summary>
-    private static string Stamp(JsonObject document, CheckResultLogContext context, DateTimeOffset now)
-    {
-        document["_realm"] = context.Realm?.DeepClone();
-        document["_sub_realm"] = context.SubRealm?.DeepClone();
-        var date = Rfc1123.Format(now);
-        document["_created"] = date;
-        document["_updated"] = date;
-        return ETags.Stamp(document);
-    }
 
     private static int StateIdOf(EntityKind kind, string state)
     {

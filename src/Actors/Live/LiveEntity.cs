@@ -86,8 +86,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
                 Decide(next, Sender);
                 return;
             }
-            var (checkResult, history, rows) = CheckResultLog.Documents(context, apply.Result, next);
-            Decide(next, Sender, rows: rows, checkResult: checkResult, history: history);
+            Decide(next, Sender, rows: CheckResultLog.Documents(context, apply.Result, next), replyRows: true);
         });
         Command<RecordLiveState>(record =>
         {
@@ -205,10 +204,9 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     /// overall state is answered once the host has taken it (a sync, <paramref name="report"/>, only tells the host).
     /// </param>
     /// <param name="rows">Log rows committed with the event (left unwritten when nothing changed: the reply says so).</param>
-    /// <param name="checkResult">A native check result's documents (of <paramref name="rows"/>), handed back in the reply.</param>
+    /// <param name="replyRows">A native check result's rows: handed back in the reply.</param>
     private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false,
-        IReadOnlyList<LogDocument>? rows = null, System.Text.Json.Nodes.JsonObject? checkResult = null,
-        System.Text.Json.Nodes.JsonObject? history = null)
+        IReadOnlyList<LogDocument>? rows = null, bool replyRows = false)
     {
         var before = Current;
         if (!forceCreate && next == before)
@@ -216,7 +214,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             var whole = report ? Change(LiveFields.ToJson(before), before) : null;
             if (!replyTo.IsNobody())
             {
-                replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, CheckResult: checkResult, History: history));
+                replyTo.Tell(new LiveReply(LiveOutcome.Unchanged, before, whole, Logged: replyRows ? rows : null));
                 Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
             }
             // A host keeps its services' states in memory only: a service reports again on every sync (start-up).
@@ -231,7 +229,7 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
             var fields = forceCreate ? LiveFields.ToJson(recorded.State) : LiveFields.Changed(before, recorded.State);
             var change = Change(fields, recorded.State);
             if (_kind == EntityKind.Host) _lastChange = change;
-            var reply = new LiveReply(LiveOutcome.Applied, recorded.State, change, CheckResult: checkResult, History: history);
+            var reply = new LiveReply(LiveOutcome.Applied, recorded.State, change, Logged: replyRows ? rows : null);
             var overallMoved = before.OverallStateId != recorded.State.OverallStateId;
             if (overallMoved && !report && !replyTo.IsNobody() && HostMessage(recorded.State) is { } toHost)
                 ReplyAfterHost(toHost, reply, replyTo);

@@ -77,14 +77,14 @@ public sealed record LiveChange(string Resource, string Id, long Revision, JsonO
 
 /// <summary>
 /// The entity's answer, sent once the change is durable (a host's change of its services' worst alone makes no event:
-/// it is answered at once). <paramref name="CheckResult"/> and <paramref name="History"/>:
-/// the log documents of an <see cref="ApplyCheckResult"/> with a log context, durable with the event when
-/// <see cref="LiveOutcome.Applied"/> (otherwise nothing was persisted and the caller writes them).
+/// it is answered at once). <paramref name="Logged"/>: the logcheckresult and history rows of an
+/// <see cref="ApplyCheckResult"/> with a log context, durable with the event when <see cref="LiveOutcome.Applied"/>
+/// (otherwise nothing was persisted and the caller writes them).
 /// <paramref name="HostChange"/>: when a service's change moved its overall state, its host's change (or, when the
 /// host's state did not move, its latest one), taken before this reply was sent, so the asker's node shows both.
 /// </summary>
 public sealed record LiveReply(LiveOutcome Outcome, LiveState? State, LiveChange? Change = null, string? Message = null,
-    JsonObject? CheckResult = null, JsonObject? History = null, LiveChange? HostChange = null) : ILiveMessage;
+    IReadOnlyList<LogDocument>? Logged = null, LiveChange? HostChange = null) : ILiveMessage;
 
 /// <summary>The publication every node's index (and later the live push) consumes.</summary>
 public sealed record LiveChanged(LiveChange Change) : ILiveMessage;

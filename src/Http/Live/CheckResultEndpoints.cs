@@ -59,7 +59,7 @@ public static class CheckResultEndpoints
             return EveResults.Error(StatusCodes.Status503ServiceUnavailable,
                 $"Too many check results in flight (at most {CheckResultIngestion.MaxInFlight}): retry later",
                 response => response.Headers.RetryAfter = CheckResultIngestion.RetryAfterSeconds.ToString());
-        IReadOnlyList<(JsonObject CheckResult, LiveReply Reply)> applied;
+        IReadOnlyList<LiveReply> applied;
         try
         {
             applied = await ingestion.ApplyAsync(results, cancellationToken);
@@ -85,13 +85,13 @@ public static class CheckResultEndpoints
     }
 
     /// <summary>The stored logcheckresult's id and the item's live state after the result.</summary>
-    private static void WriteItem(Utf8JsonWriter writer, (JsonObject CheckResult, LiveReply Reply) item)
+    private static void WriteItem(Utf8JsonWriter writer, LiveReply reply)
     {
-        var state = item.Reply.State!;
+        var state = reply.State!;
         writer.WriteStartObject();
         writer.WriteString("_status", "OK");
-        writer.WriteString("_id", (string)item.CheckResult["_id"]!);
-        writer.WriteBoolean("applied", item.Reply.Outcome != LiveOutcome.Ignored);
+        writer.WriteString("_id", reply.Logged![0].Id);
+        writer.WriteBoolean("applied", reply.Outcome != LiveOutcome.Ignored);
         writer.WriteString("ls_state", state.State);
         writer.WriteString("ls_state_type", state.StateType);
         writer.WriteNumber("ls_state_id", state.StateId);

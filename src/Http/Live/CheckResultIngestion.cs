@@ -95,7 +95,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
         for (var i = 0; i < replies.Length; i++)
             if (replies[i].Outcome != LiveOutcome.Applied) unwritten.AddRange([("logcheckresult", rows[i]), ("history", historyRows[i])]);
         await logs.InsertAsync(unwritten, cancellationToken);
-        logs.Announce(history);
+        logs.Announce(historyRows.Select(r => r.Json).ToList());
         foreach (var lcr in stored) timeSeries.Offer(lcr);
     }
 
@@ -105,12 +105,11 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     public sealed record NativeResult(string HostId, string? ServiceId, CheckInput Input);
 
     /// <summary>
-    /// Applies validated native results; returns, per result, the stored logcheckresult. Each entity builds its
-    /// result's logcheckresult and history rows and the journal commits them with the entity's event: one durable
-    /// commit per result; only a result that changed nothing (no event) has its rows written here.
+    /// Applies validated native results; returns, per result, the entity's reply with the stored logcheckresult and
+    /// history rows. Each entity builds its result's rows and the journal commits them with the entity's event: one
+    /// durable commit per result; only a result that changed nothing (no event) has its rows written here.
     /// </summary>
-    public async Task<IReadOnlyList<(JsonObject CheckResult, LiveReply Reply)>> ApplyAsync(
-        IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LiveReply>> ApplyAsync(IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
     {
         var hosts = index.Collection("host");
         var services = index.Collection("service");
@@ -124,26 +123,22 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
                 r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context);
         }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
-        var checkResults = new List<JsonObject>(results.Count);
-        var durable = new List<JsonObject>(results.Count);
-        List<JsonObject>? unwrittenResults = null, unwrittenHistory = null;
+        var history = new List<string>(results.Count);
+        List<(string, LogRow)>? unwritten = null;
         foreach (var reply in replies)
         {
-            if (reply is not { CheckResult: { } lcr, History: { } history }) throw new InvalidOperationException(reply.Message);
-            checkResults.Add(lcr);
-            if (reply.Outcome == LiveOutcome.Applied)
-            {
-                durable.Add(history);
-                continue;
-            }
-            (unwrittenResults ??= []).Add(lcr);
-            (unwrittenHistory ??= []).Add(history);
+            if (reply.Logged is not [var checkResult, var historyRow]) throw new InvalidOperationException(reply.Message);
+            history.Add(historyRow.Json);
+            if (reply.Outcome != LiveOutcome.Applied) (unwritten ??= []).AddRange([("logcheckresult", Row(checkResult)), ("history", Row(historyRow))]);
         }
-        if (unwrittenResults is not null) await logs.InsertServerEventsAsync(unwrittenResults, unwrittenHistory!, cancellationToken);
-        logs.Announce(durable);
-        foreach (var lcr in checkResults) timeSeries.Offer(lcr);
-        return checkResults.Zip(replies).ToList();
+        if (unwritten is not null) await logs.InsertAsync(unwritten, cancellationToken);
+        logs.Announce(history);
+        for (var i = 0; i < results.Count; i++)
+            timeSeries.Offer(results[i].HostId, results[i].ServiceId, results[i].Input.PerfData, results[i].Input.CheckTime, replies[i].State!.StateId);
+        return replies;
     }
+
+    private static LogRow Row(LogDocument row) => new(row.Id, row.Created, row.Host, row.Service, null, row.Type, row.Json);
 
     private static (string Id, EntityKind Kind) Target(JsonObject lcr) =>
         (string?)(lcr["service"] as JsonValue) is { } serviceId ? (serviceId, EntityKind.Service) : ((string)lcr["host"]!, EntityKind.Host);

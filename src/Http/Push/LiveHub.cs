@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
@@ -100,8 +101,18 @@ public sealed class HistoryPublication(LogWriter logs, ActorSystem system, LiveP
         return Task.CompletedTask;
     }
 
-    private void Publish(IReadOnlyList<JsonObject> events) =>
-        _mediator.Tell(new Publish(HistoryRecorded.Topic, new HistoryRecorded(new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()))));
+    /// <summary>
+    /// To every node's feeder through the topic; alone, straight to this node's publisher, and only when it has
+    /// subscribers (events are copied, and check results' history parsed, for nobody otherwise).
+    /// </summary>
+    private void Publish(IReadOnlyList<JsonObject> events)
+    {
+        var others = Cluster.Get(system).State.Members.Count > 1;
+        if (!others && !publisher.HasSubscribers) return;
+        var copies = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray());
+        if (others) _mediator.Tell(new Publish(HistoryRecorded.Topic, new HistoryRecorded(copies)));
+        else publisher.OfferHistory(copies);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

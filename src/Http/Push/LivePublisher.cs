@@ -81,6 +81,9 @@ public sealed class LivePublisher : BackgroundService
         if (Volatile.Read(ref _subscriptionCount) > 0) _inbox.Writer.TryWrite(change);
     }
 
+    /// <summary>Whether any client is subscribed now (nothing is queued for push otherwise).</summary>
+    public bool HasSubscribers => Volatile.Read(ref _subscriptionCount) > 0;
+
     /// <summary>History events stored by any node.</summary>
     public void OfferHistory(JsonArray events)
     {

@@ -23,12 +23,21 @@ public sealed class TimeSeriesFeed(
     /// <summary>Never waits; results accepted before start-up finished are not sent (there were no check results yet).</summary>
     public void Offer(JsonObject checkResult)
     {
+        if ((string?)(checkResult["host"] as JsonValue) is not { } host)
+        {
+            Metrics.BackendMetrics.CheckResultsAccepted.Add(1);
+            return;
+        }
+        Offer(host, (string?)(checkResult["service"] as JsonValue), (string?)(checkResult["perf_data"] as JsonValue),
+            EpochSeconds(checkResult["last_check"]), Int(checkResult["state_id"]));
+    }
+
+    /// <summary>A native check result, from its typed values.</summary>
+    public void Offer(string host, string? service, string? perfData, long lastCheck, int? stateId)
+    {
         // Every durable accepted check result passes here (both ways in).
         Metrics.BackendMetrics.CheckResultsAccepted.Add(1);
-        if (_pipeline is not { } pipeline) return;
-        if ((string?)(checkResult["host"] as JsonValue) is not { } host) return;
-        pipeline.Offer(new PerfCheck(host, (string?)(checkResult["service"] as JsonValue), (string?)(checkResult["perf_data"] as JsonValue),
-            EpochSeconds(checkResult["last_check"]), Int(checkResult["state_id"])));
+        _pipeline?.Offer(new PerfCheck(host, service, perfData, lastCheck, stateId));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -21,10 +21,27 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     /// <summary>History events once durable (the live push forwards them), in the order they were written.</summary>
     public event Action<IReadOnlyList<JsonObject>>? HistoryStored;
 
-    /// <summary>History events made durable elsewhere (with an entity's event, by the journal): announced as if written here.</summary>
-    public void Announce(IReadOnlyList<JsonObject> history)
+    /// <summary>
+    /// History events made durable elsewhere (with an entity's event, by the journal), as stored: announced as if
+    /// written here, each parsed only when a listener reads it (nobody may be listening).
+    /// </summary>
+    public void Announce(IReadOnlyList<string> storedHistory)
     {
-        if (history.Count > 0) HistoryStored?.Invoke(history);
+        if (storedHistory.Count > 0) HistoryStored?.Invoke(new ParsedWhenRead(storedHistory));
+    }
+
+    private sealed class ParsedWhenRead(IReadOnlyList<string> stored) : IReadOnlyList<JsonObject>
+    {
+        public int Count => stored.Count;
+
+        public JsonObject this[int index] => JsonNode.Parse(stored[index])!.AsObject();
+
+        public IEnumerator<JsonObject> GetEnumerator()
+        {
+            for (var i = 0; i < stored.Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <param name="write">
