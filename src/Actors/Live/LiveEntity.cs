@@ -12,7 +12,7 @@ namespace Alignak.Actors.Live;
 /// each time) with a snapshot every <see cref="SnapshotEvery"/> events, after which older events are deleted so
 /// the journal stays bounded. Replies once the event is durable, then publishes the change once.
 /// </summary>
-public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
+public abstract class LiveEntity : PersistentActor, IWithTimers
 {
     public const string ChangesTopic = "live";
     public const int SnapshotEvery = 100;
@@ -36,6 +36,8 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
     private Dictionary<string, int>? _servicesOverall;
     /// <summary>Host only: its latest change, handed again to a waiting service when its worst state did not move.</summary>
     private LiveChange? _lastChange;
+    /// <summary>Who waits for the deletion of a deleted item's events (set once deleting: other messages are dropped).</summary>
+    private IActorRef? _forgetting;
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
     private IActorRef _persisting = ActorRefs.Nobody;
 
@@ -59,120 +61,152 @@ public abstract class LiveEntity : ReceivePersistentActor, IWithTimers
         PersistenceId = PersistenceIdOf(kind, id);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         _cluster = Cluster.Get(Context.System);
-
-        Recover<SnapshotOffer>(offer => _state = (LiveState)offer.Snapshot);
-        Recover<LiveStateRecorded>(recorded => _state = recorded.State);
-        Recover<RecoveryCompleted>(_ => ArmTimer());
-        Active();
     }
 
-    private void Active()
+    protected override bool ReceiveRecover(object message)
     {
-        Command<SyncEntity>(sync =>
+        switch (message)
         {
-            var current = _state ?? LiveFields.FromDocument(LiveState.Initial(_kind), sync.Document);
-            var next = current with { Config = sync.Config, HostId = sync.HostId };
-            // A new item gets its overall state as the original computes it on insert; a change of the check flags
-            // moves it in or out of "not monitored".
-            if (_state is null || current.Config.Monitored != sync.Config.Monitored)
-                next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
-            Decide(next, Sender, forceCreate: _state is null, report: true);
-        });
-        Command<ApplyCheckResult>(apply =>
+            case SnapshotOffer offer:
+                _state = (LiveState)offer.Snapshot;
+                return true;
+            case LiveStateRecorded recorded:
+                _state = recorded.State;
+                return true;
+            case RecoveryCompleted:
+                ArmTimer();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // A switch rather than Receive tables: those are built per actor instance (about 1.5 KB of delegates and
+    // matchers each, for a hundred thousand entities).
+    protected override bool ReceiveCommand(object message) => _forgetting is { } replyTo ? Forgetting(message, replyTo) : Active(message);
+
+    private bool Active(object message)
+    {
+        switch (message)
         {
-            var next = LiveRules.ApplyCheck(Current, Current.Config, apply.Result);
-            if (apply.Log is not { } context)
+            case SyncEntity sync:
             {
-                Decide(next, Sender);
-                return;
+                var current = _state ?? LiveFields.FromDocument(LiveState.Initial(_kind), sync.Document);
+                var next = current with { Config = sync.Config, HostId = sync.HostId };
+                // A new item gets its overall state as the original computes it on insert; a change of the check flags
+                // moves it in or out of "not monitored".
+                if (_state is null || current.Config.Monitored != sync.Config.Monitored)
+                    next = next with { OverallStateId = LiveRules.Overall(next, sync.Config) };
+                Decide(next, Sender, forceCreate: _state is null, report: true);
+                return true;
             }
-            Decide(next, Sender, rows: CheckResultLog.Documents(context, apply.Result, next), replyRows: true);
-        });
-        Command<RecordLiveState>(record =>
-        {
-            if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
-                Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
-            else
-                Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender, rows: record.Logs);
-        });
-        Command<AcknowledgeProblem>(ack =>
-        {
-            if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } next) Decide(next, Sender);
-            else Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: $"{Current.State} is not a problem to acknowledge"));
-        });
-        Command<RemoveAcknowledgement>(_ => Decide(LiveRules.RemoveAcknowledgement(Current, Current.Config), Sender));
-        Command<ScheduleDowntime>(schedule => Decide(LiveRules.AddDowntime(Current, Current.Config, schedule.Downtime, Now()), Sender));
-        Command<CancelDowntime>(cancel =>
-        {
-            var next = cancel.DowntimeId is { } downtimeId
-                ? LiveRules.CancelDowntime(Current, Current.Config, downtimeId, Now())
-                : LiveRules.CancelAllDowntimes(Current, Current.Config, Now());
-            if (next is null) Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: "no such downtime"));
-            else Decide(next, Sender);
-        });
-        Command<RequestCheck>(request => Decide(Current with { NextCheck = request.At }, Sender));
-        Command<ServiceOverallChanged>(changed =>
-        {
-            // Made on a host's first report: a service entity never needs one (a hundred thousand of them idle).
-            var overalls = _servicesOverall ??= new Dictionary<string, int>(StringComparer.Ordinal);
-            if (changed.Overall is { } overall and < LiveRules.NotMonitored) overalls[changed.ServiceId] = overall;
-            else overalls.Remove(changed.ServiceId);
-            var worst = overalls.Count == 0 ? 0 : overalls.Values.Max();
-            if (worst == Current.ServicesWorst)
+            case ApplyCheckResult apply:
             {
-                // A waiting service gets the host's latest change even so: the reply or publication that first
-                // carried it may not have reached the waiting asker's node yet.
-                if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
+                var next = LiveRules.ApplyCheck(Current, Current.Config, apply.Result);
+                if (apply.Log is not { } context) Decide(next, Sender);
+                else Decide(next, Sender, rows: CheckResultLog.Documents(context, apply.Result, next), replyRows: true);
+                return true;
             }
-            // A host with no state yet gets its first event, as from a sync.
-            else if (_state is null) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
-            else TakeServicesWorst(worst, Sender);
-        });
-        Command<DropLastSender>(_ => { });
-        Command<DowntimeTimer>(_ =>
+            case RecordLiveState record:
+                if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
+                    Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
+                else
+                    Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender, rows: record.Logs);
+                return true;
+            case AcknowledgeProblem ack:
+                if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } acknowledged) Decide(acknowledged, Sender);
+                else Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: $"{Current.State} is not a problem to acknowledge"));
+                return true;
+            case RemoveAcknowledgement:
+                Decide(LiveRules.RemoveAcknowledgement(Current, Current.Config), Sender);
+                return true;
+            case ScheduleDowntime schedule:
+                Decide(LiveRules.AddDowntime(Current, Current.Config, schedule.Downtime, Now()), Sender);
+                return true;
+            case CancelDowntime cancel:
+            {
+                var next = cancel.DowntimeId is { } downtimeId
+                    ? LiveRules.CancelDowntime(Current, Current.Config, downtimeId, Now())
+                    : LiveRules.CancelAllDowntimes(Current, Current.Config, Now());
+                if (next is null) Sender.Tell(new LiveReply(LiveOutcome.Refused, Current, Message: "no such downtime"));
+                else Decide(next, Sender);
+                return true;
+            }
+            case RequestCheck request:
+                Decide(Current with { NextCheck = request.At }, Sender);
+                return true;
+            case ServiceOverallChanged changed:
+                TakeServiceOverall(changed);
+                return true;
+            case DropLastSender:
+                return true;
+            case DowntimeTimer:
+                Decide(LiveRules.Tick(Current, Current.Config, Now()), ActorRefs.Nobody);
+                return true;
+            case ForgetEntity:
+                TellHost(null);
+                DeleteMessages(long.MaxValue);
+                DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+                _forgetting = Sender;
+                return true;
+            // Deletes that follow a snapshot (pruning) need nothing more.
+            case DeleteMessagesSuccess:
+                return true;
+            case DeleteMessagesFailure failure:
+                Logger.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
+                return true;
+            case SaveSnapshotSuccess saved:
+                DeleteMessages(saved.Metadata.SequenceNr);
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                return true;
+            case SaveSnapshotFailure failed:
+                Logger.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message);
+                return true;
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Host: a service's new overall state (its entity's report).</summary>
+    private void TakeServiceOverall(ServiceOverallChanged changed)
+    {
+        // Made on a host's first report: a service entity never needs one (a hundred thousand of them idle).
+        var overalls = _servicesOverall ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        if (changed.Overall is { } overall and < LiveRules.NotMonitored) overalls[changed.ServiceId] = overall;
+        else overalls.Remove(changed.ServiceId);
+        var worst = overalls.Count == 0 ? 0 : overalls.Values.Max();
+        if (worst == Current.ServicesWorst)
         {
-            Decide(LiveRules.Tick(Current, Current.Config, Now()), ActorRefs.Nobody);
-        });
-        Command<ForgetEntity>(_ =>
-        {
-            TellHost(null);
-            DeleteMessages(long.MaxValue);
-            DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
-            Become(() => Forgetting(Sender));
-        });
-        // Deletes that follow a snapshot (pruning) need nothing more.
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failure => Logger.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message));
-        Command<SaveSnapshotSuccess>(saved =>
-        {
-            DeleteMessages(saved.Metadata.SequenceNr);
-            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
-        });
-        Command<SaveSnapshotFailure>(failed => Logger.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
+            // A waiting service gets the host's latest change even so: the reply or publication that first
+            // carried it may not have reached the waiting asker's node yet.
+            if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Unchanged, Current, _lastChange));
+        }
+        // A host with no state yet gets its first event, as from a sync.
+        else if (_state is null) Decide(LiveRules.WithServicesWorst(Current, Current.Config, worst), Sender);
+        else TakeServicesWorst(worst, Sender);
     }
 
     /// <summary>The item was deleted: once its events are gone the entity stops; other messages are dropped.</summary>
-    private void Forgetting(IActorRef replyTo)
+    private bool Forgetting(object message, IActorRef replyTo)
     {
-        Command<DeleteMessagesSuccess>(deleted =>
+        switch (message)
         {
             // Akka may cap "everything" at the last sequence number; a pruning delete stops below it.
-            if (deleted.ToSequenceNr >= LastSequenceNr) Forgotten(replyTo);
-        });
-        Command<DeleteMessagesFailure>(failure =>
-        {
-            if (failure.ToSequenceNr < LastSequenceNr) return;
-            Logger.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
-            Forgotten(replyTo);
-        });
-        // A deleted host has nothing to take: a waiting service replies without it rather than time out.
-        Command<ServiceOverallChanged>(_ =>
-        {
-            if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Forgotten, null));
-        });
-        CommandAny(_ => { });
+            case DeleteMessagesSuccess deleted when deleted.ToSequenceNr >= LastSequenceNr:
+                Forgotten(replyTo);
+                break;
+            case DeleteMessagesFailure failure when failure.ToSequenceNr >= LastSequenceNr:
+                Logger.Warning("Events of deleted item {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
+                Forgotten(replyTo);
+                break;
+            // A deleted host has nothing to take: a waiting service replies without it rather than time out.
+            case ServiceOverallChanged:
+                if (!Sender.IsNobody()) Sender.Tell(new LiveReply(LiveOutcome.Forgotten, null));
+                break;
+        }
+        return true;
     }
 
     private sealed record DowntimeTimer;

@@ -77,10 +77,11 @@ public static class LiveHosting
             ShouldPassivateIdleEntities = false,
         };
         return builder
+            .AddHocon(EntityMailbox.Hocon, HoconAddMode.Append)
             .WithCustomSerializer("alignak-live", [typeof(ILiveMessage), typeof(LiveState)], system => new LiveSerializer(system))
-            .WithShardRegion<HostEntity>("host-entity", (_, _, resolver) => id => resolver.Props<HostEntity>(id),
+            .WithShardRegion<HostEntity>("host-entity", (_, _, resolver) => id => resolver.Props<HostEntity>(id).WithMailbox(EntityMailbox.Path),
                 new LiveEntityMessageExtractor(), options)
-            .WithShardRegion<ServiceEntity>("service-entity", (_, _, resolver) => id => resolver.Props<ServiceEntity>(id),
+            .WithShardRegion<ServiceEntity>("service-entity", (_, _, resolver) => id => resolver.Props<ServiceEntity>(id).WithMailbox(EntityMailbox.Path),
                 new LiveEntityMessageExtractor(), options)
             .WithActors((system, registry, resolver) =>
                 registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder")));
