@@ -44,15 +44,15 @@ public sealed record LiveState
     public CheckConfig Config { get; init; } = new();
     /// <summary>A service's host (it is told when the service's overall state changes).</summary>
     public string? HostId { get; init; }
-    public required string State { get; init; }
-    public string StateType { get; init; } = "HARD";
+    public required string State { get; init => field = StateNames.Shared(value); }
+    public string StateType { get; init => field = StateNames.Shared(value); } = "HARD";
     public int StateId { get; init; } = 3;
     public bool Acknowledged { get; init; }
     public int AcknowledgementType { get; init; } = 1;
     public bool Downtimed { get; init; }
     public long LastCheck { get; init; }
-    public required string LastState { get; init; }
-    public string LastStateType { get; init; } = "HARD";
+    public required string LastState { get; init => field = StateNames.Shared(value); }
+    public string LastStateType { get; init => field = StateNames.Shared(value); } = "HARD";
     public long LastStateChanged { get; init; }
     public long NextCheck { get; init; }
     public string Output { get; init; } = "";
@@ -65,11 +65,11 @@ public sealed record LiveState
     public int StateChanged { get; init; }
     public long LastHardStateChanged { get; init; }
     /// <summary><c>ls_last_time_&lt;state&gt;</c> by lower-case state name.</summary>
-    public ImmutableSortedDictionary<string, long> LastTimes { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+    public ImmutableSortedDictionary<string, long> LastTimes { get; init => field = StateNames.Shared(value); } = ImmutableSortedDictionary<string, long>.Empty;
     public long LastNotification { get; init; }
     public int OverallStateId { get; init; } = 3;
     /// <summary>The state of the last HARD result: what the overall state reflects while a problem is still SOFT.</summary>
-    public string? LastHardState { get; init; }
+    public string? LastHardState { get; init => field = value is null ? null : StateNames.Shared(value); }
 
     public Acknowledgement? Acknowledgement { get; init; }
     public ImmutableList<Downtime> Downtimes { get; init; } = [];
@@ -89,4 +89,29 @@ public sealed record LiveState
         : new LiveState { Kind = kind, State = "UNKNOWN", LastState = "UNKNOWN" };
 
     public bool IsProblem => State is not ("OK" or "UP");
+}
+
+/// <summary>
+/// One instance of each state name: every state of a hundred thousand items would otherwise keep its own copies of
+/// "OK" and "HARD" (read from JSON at start-up, lower-cased for <see cref="LiveState.LastTimes"/>).
+/// </summary>
+public static class StateNames
+{
+    public static string Shared(string name) => name switch
+    {
+        "OK" => "OK", "WARNING" => "WARNING", "CRITICAL" => "CRITICAL", "UNKNOWN" => "UNKNOWN",
+        "UP" => "UP", "DOWN" => "DOWN", "UNREACHABLE" => "UNREACHABLE", "HARD" => "HARD", "SOFT" => "SOFT",
+        "ok" => "ok", "warning" => "warning", "critical" => "critical", "unknown" => "unknown",
+        "up" => "up", "down" => "down", "unreachable" => "unreachable",
+        _ => name,
+    };
+
+    /// <summary>The same times keyed by the shared names (the map itself when its keys already are).</summary>
+    public static ImmutableSortedDictionary<string, long> Shared(ImmutableSortedDictionary<string, long> times)
+    {
+        foreach (var key in times.Keys)
+            if (!ReferenceEquals(key, Shared(key)))
+                return times.ToImmutableSortedDictionary(p => Shared(p.Key), p => p.Value, times.KeyComparer);
+        return times;
+    }
 }
