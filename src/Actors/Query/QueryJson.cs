@@ -397,24 +397,6 @@ internal static class QueryJson
         return true;
     }
 
-    public static bool IsHexObjectId(string s)
-    {
-        if (s.Length != 24)
-        {
-            return false;
-        }
-
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Object members in document order, the last of duplicate names winning (as Python's json does).</summary>
     public static List<KeyValuePair<string, JsonElement>> Members(JsonElement obj)
     {

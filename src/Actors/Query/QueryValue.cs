@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Query;
 
@@ -42,7 +43,7 @@ internal sealed class QValue
             return new QValue { Kind = QKind.Date, Ticks = ticks, Str = s, Node = JsonValue.Create(QueryJson.FormatRfc1123(ticks)) };
         }
 
-        if (QueryJson.IsHexObjectId(s))
+        if (DocumentIds.IsObjectId(s))
         {
             s = s.ToLowerInvariant();
         }
