@@ -620,7 +620,7 @@ internal sealed class PythonWhereParser
                 try
                 {
                     var date = new DateTime(p[0], p[1], p[2], p[3], p[4], p[5], DateTimeKind.Utc);
-                    return new Val(JsonValue.Create(QueryJson.FormatRfc1123(date.Ticks)), null, true);
+                    return new Val(JsonValue.Create(Rfc1123.Format(date.Ticks)), null, true);
                 }
                 catch (ArgumentOutOfRangeException)
                 {

@@ -38,9 +38,9 @@ internal sealed class QValue
 
     public static QValue FromString(string s)
     {
-        if (QueryJson.TryParseRfc1123(s, out var ticks))
+        if (Rfc1123.TryParseLoose(s, out var ticks))
         {
-            return new QValue { Kind = QKind.Date, Ticks = ticks, Str = s, Node = JsonValue.Create(QueryJson.FormatRfc1123(ticks)) };
+            return new QValue { Kind = QKind.Date, Ticks = ticks, Str = s, Node = JsonValue.Create(Rfc1123.Format(ticks)) };
         }
 
         if (DocumentIds.IsObjectId(s))

@@ -441,7 +441,7 @@ public static class DocumentValidator
         {
             var root = dependency.Split('.')[0];
             if (fields?.GetValueOrDefault(root) is { HasDefault: true } target
-                && IsTruthy(target.DefaultNode) && !document.ContainsKey(root))
+                && PythonText.IsTruthy(target.DefaultNode) && !document.ContainsKey(root))
                 continue;
             yield return dependency;
         }
@@ -461,21 +461,6 @@ public static class DocumentValidator
         }
         return true;
     }
-
-    private static bool IsTruthy(JsonNode? node) => node switch
-    {
-        null => false,
-        JsonArray a => a.Count > 0,
-        JsonObject o => o.Count > 0,
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => v.GetValue<string>().Length > 0,
-            JsonValueKind.True => true,
-            JsonValueKind.Number => PythonText.TryNumber(v, out var d) && d != 0,
-            _ => false,
-        },
-        _ => false,
-    };
 
     private static string? AsString(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
