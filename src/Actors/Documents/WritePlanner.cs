@@ -39,7 +39,7 @@ public sealed class WritePlanner(DocumentIndex index)
         public string? CallerId => callerId;
 
         // The caller's rights, checked on what the write would store; none for server-side writes and super-admins.
-        private readonly UserRights? _rights = callerId is not null && index.Collection("user").Get(callerId) is { } caller
+        private readonly UserRights? _rights = callerId is not null && index.Collection(ResourceNames.User).Get(callerId) is { } caller
             && UserRights.For(caller, index) is { SuperAdmin: false } rights ? rights : null;
 
         /// <summary>The caller's refusal of a document of the written resource as this write leaves it; null when allowed.</summary>
@@ -311,7 +311,7 @@ public sealed class WritePlanner(DocumentIndex index)
                 return WriteResult.Fail(stale);
             if (DefaultElements.IsProtected(resource, (string?)stored["name"]))
                 return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");
-            if (resource == "user" && command.Id == command.CallerId)
+            if (resource == ResourceNames.User && command.Id == command.CallerId)
                 return WriteResult.Fail(WriteStatus.Refused, "You cannot delete the user your are logged with!");
             if (Hooks.RefuseDelete(resource, stored) is { } status)
                 return WriteResult.Fail(status);
@@ -337,7 +337,7 @@ public sealed class WritePlanner(DocumentIndex index)
                 view.All()
                     .Where(d => !DefaultElements.IsProtected(resource, (string?)d["name"]))
                     .Select(d => (string)d["_id"]!)
-                    .Where(id => !(resource == "user" && id == command.CallerId))
+                    .Where(id => !(resource == ResourceNames.User && id == command.CallerId))
                     .Where(id => only is null || only.Contains(id))
                     .ToList());
             // No per-item hooks on a collection DELETE, as the original.
