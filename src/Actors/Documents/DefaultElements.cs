@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Security;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Actors.Documents;
 
@@ -45,7 +46,7 @@ public static class DefaultElements
             return result.Items[0].Id!;
         }
 
-        var realm = await Ensure("realm", "All", () => new JsonObject
+        var realm = await Ensure(ResourceNames.Realm, "All", () => new JsonObject
         {
             ["name"] = "All", ["alias"] = "All", ["default"] = true,
         });
@@ -57,11 +58,11 @@ public static class DefaultElements
             return fields;
         }
 
-        await Ensure("usergroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All users" }));
-        await Ensure("hostgroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All hosts" }));
-        await Ensure("servicegroup", "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All services" }));
+        await Ensure(ResourceNames.UserGroup, "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All users" }));
+        await Ensure(ResourceNames.HostGroup, "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All hosts" }));
+        await Ensure(ResourceNames.ServiceGroup, "All", () => InAll(new JsonObject { ["name"] = "All", ["alias"] = "All services" }));
 
-        var always = await Ensure("timeperiod", "24x7", () => InAll(new JsonObject
+        var always = await Ensure(ResourceNames.TimePeriod, "24x7", () => InAll(new JsonObject
         {
             ["name"] = "24x7",
             ["alias"] = "All time default 24x7",
@@ -70,21 +71,21 @@ public static class DefaultElements
                 new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }
                     .Select(day => (JsonNode)new JsonObject { [day] = "00:00-24:00" }).ToArray()),
         }));
-        await Ensure("timeperiod", "Never", () => InAll(new JsonObject
+        await Ensure(ResourceNames.TimePeriod, "Never", () => InAll(new JsonObject
         {
             ["name"] = "Never", ["alias"] = "No time is a good time", ["is_active"] = true, ["dateranges"] = new JsonArray(),
         }));
 
-        var hostUp = await Ensure("command", "_internal_host_up", () => InAll(new JsonObject
+        var hostUp = await Ensure(ResourceNames.Command, "_internal_host_up", () => InAll(new JsonObject
         {
             ["name"] = "_internal_host_up", ["alias"] = "Host/service is always UP/OK", ["command_line"] = "_internal_host_up",
         }));
-        await Ensure("command", "_echo", () => InAll(new JsonObject
+        await Ensure(ResourceNames.Command, "_echo", () => InAll(new JsonObject
         {
             ["name"] = "_echo", ["alias"] = "Host/service is always UP/OK", ["command_line"] = "_echo",
         }));
 
-        await Ensure("host", "_dummy", () => InAll(new JsonObject
+        await Ensure(ResourceNames.Host, "_dummy", () => InAll(new JsonObject
         {
             ["name"] = "_dummy",
             ["alias"] = "Dummy host for services templates",
@@ -93,7 +94,7 @@ public static class DefaultElements
             ["_templates_with_services"] = false,
         }));
 
-        await Ensure("user", "admin", () => InAll(new JsonObject
+        await Ensure(ResourceNames.User, "admin", () => InAll(new JsonObject
         {
             ["name"] = "admin",
             ["alias"] = "Administrator",

@@ -48,11 +48,17 @@ public static class DocumentIds
         return Convert.ToHexStringLower(bytes);
     }
 
-    public static bool IsValid(string? id)
+    /// <summary>An id as this backend makes and stores them: 24 lowercase hex digits.</summary>
+    public static bool IsValid(string? id) => HasObjectIdShape(id, lowercaseOnly: true);
+
+    /// <summary>24 hex digits in either case, as a client may write an ObjectId (in a query or a relation).</summary>
+    public static bool IsObjectId(string? s) => HasObjectIdShape(s, lowercaseOnly: false);
+
+    private static bool HasObjectIdShape(string? s, bool lowercaseOnly)
     {
-        if (id is null || id.Length != 24) return false;
-        foreach (var c in id)
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
+        if (s is null || s.Length != 24) return false;
+        foreach (var c in s)
+            if (lowercaseOnly ? !char.IsAsciiHexDigitLower(c) : !char.IsAsciiHexDigit(c)) return false;
         return true;
     }
 }

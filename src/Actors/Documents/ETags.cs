@@ -93,6 +93,15 @@ public static class ETags
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? StampBuffer;
     [ThreadStatic] private static Utf8JsonWriter? StampWriter;
 
+    /// <summary>
+    /// Eve's optimistic concurrency for a write to <paramref name="stored"/>: If-Match is required (428) and must be
+    /// its current ETag (412); null when the write may go on.
+    /// </summary>
+    public static WriteStatus? StaleIfMatch(JsonObject stored, string? ifMatch) =>
+        string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired
+        : Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
+        : null;
+
     /// <summary>Accepts the quoted and weak forms clients send in If-Match.</summary>
     public static string Normalize(string header)
     {

@@ -10,12 +10,12 @@ namespace Alignak.Actors.Documents;
 /// </summary>
 internal static class Hooks
 {
-    private static readonly string[] GroupResources = ["hostgroup", "servicegroup", "usergroup"];
+    private static readonly string[] GroupResources = [ResourceNames.HostGroup, ResourceNames.ServiceGroup, ResourceNames.UserGroup];
     private static readonly string[] RealmTreeFields = ["_tree_parents", "_children", "_all_children"];
 
     private static bool IsGroup(string resource) => GroupResources.Contains(resource);
 
-    private static bool IsTree(string resource) => resource == "realm" || IsGroup(resource);
+    private static bool IsTree(string resource) => resource == ResourceNames.Realm || IsGroup(resource);
 
     /// <summary>Before validation: fill what the original's pre-POST hooks fill; issues refuse the item.</summary>
     public static JsonObject? BeforeValidateInsert(string resource, JsonObject document, IWriteContext context)
@@ -25,29 +25,29 @@ internal static class Hooks
         if (IsTree(resource) && document["_parent"] is null
             && context.FindByName(resource, "All") is { } all)
             document["_parent"] = (string)all["_id"]!;
-        if (resource is "hostescalation" or "serviceescalation" && document["escalation_period"] is null
-            && context.FindByName("timeperiod", "24x7") is { } always)
+        if (resource is ResourceNames.HostEscalation or ResourceNames.ServiceEscalation && document["escalation_period"] is null
+            && context.FindByName(ResourceNames.TimePeriod, "24x7") is { } always)
             document["escalation_period"] = (string)always["_id"]!;
         if (IsGroup(resource)) DeduplicateMembers(resource, document);
 
         // An action belongs to its host's realm.
         if (Security.UserRights.IsAction(resource) && (string?)(document["host"] as JsonValue) is { } actionHost
-            && context.Find("host", actionHost) is { } target)
+            && context.Find(ResourceNames.Host, actionHost) is { } target)
         {
             document["_realm"] = target["_realm"]?.DeepClone();
             document["_sub_realm"] = target["_sub_realm"]?.DeepClone();
         }
 
         // Defaults the original fills whether or not templates are used.
-        if (resource is "host" or "service" or "user" && document["_realm"] is null
-            && context.CallerId is { } caller && context.Find("user", caller)?["_realm"] is { } callerRealm)
+        if (resource is ResourceNames.Host or ResourceNames.Service or ResourceNames.User && document["_realm"] is null
+            && context.CallerId is { } caller && context.Find(ResourceNames.User, caller)?["_realm"] is { } callerRealm)
             document["_realm"] = callerRealm.DeepClone();
         // Only an absent key gets the default: an explicit null (the item's own or a template's) means no command.
-        if (resource is "host" or "service" && !document.ContainsKey("check_command")
-            && context.FindByName("command", resource == "host" ? "_internal_host_up" : "_echo") is { } command)
+        if (resource is ResourceNames.Host or ResourceNames.Service && !document.ContainsKey("check_command")
+            && context.FindByName(ResourceNames.Command, resource == ResourceNames.Host ? "_internal_host_up" : "_echo") is { } command)
             document["check_command"] = (string)command["_id"]!;
-        if (resource == "user" && document["_templates"] is null or JsonArray { Count: 0 }
-            && context.FindByName("timeperiod", "Never") is { } never)
+        if (resource == ResourceNames.User && document["_templates"] is null or JsonArray { Count: 0 }
+            && context.FindByName(ResourceNames.TimePeriod, "Never") is { } never)
             foreach (var period in new[] { "host_notification_period", "service_notification_period" })
                 if (document[period] is null) document[period] = (string)never["_id"]!;
         return null;
@@ -58,14 +58,14 @@ internal static class Hooks
     {
         if (Templates.RefuseInsert(resource, document, context) is { } templateRefusal) return templateRefusal;
         // One time-series database per Grafana in a realm (and its sub-realms), as the original checks.
-        if (resource is not ("graphite" or "influxdb") || (string?)document["grafana"] is not { } grafana) return null;
+        if (resource is not (ResourceNames.Graphite or ResourceNames.InfluxDb) || (string?)document["grafana"] is not { } grafana) return null;
         var realm = (string?)document["_realm"];
-        var parents = realm is null ? [] : DocumentIds.In(context.Find("realm", realm)?["_tree_parents"]);
-        foreach (var kind in new[] { "graphite", "influxdb" })
+        var parents = realm is null ? [] : DocumentIds.In(context.Find(ResourceNames.Realm, realm)?["_tree_parents"]);
+        foreach (var kind in new[] { ResourceNames.Graphite, ResourceNames.InfluxDb })
             foreach (var id in context.IdsWhere(kind, "_realm", realm ?? ""))
                 if ((string?)context.Find(kind, id)?["grafana"] == grafana)
                     return "A timeserie is yet attached to grafana in this realm";
-        foreach (var kind in new[] { "graphite", "influxdb" })
+        foreach (var kind in new[] { ResourceNames.Graphite, ResourceNames.InfluxDb })
             foreach (var parent in parents)
                 foreach (var id in context.IdsWhere(kind, "_realm", parent))
                     if (context.Find(kind, id) is { } other && (string?)other["grafana"] == grafana && (bool?)other["_sub_realm"] == true)
@@ -84,14 +84,14 @@ internal static class Hooks
         {
             var parent = (string?)document["_parent"] is { } parentId ? context.Find(resource, parentId) : null;
             SetTreePosition(document, parent);
-            if (resource == "realm")
+            if (resource == ResourceNames.Realm)
             {
                 document["_children"] = new JsonArray();
                 document["_all_children"] = new JsonArray();
             }
         }
 
-        if (resource == "user")
+        if (resource == ResourceNames.User)
             document["token"] = Tokens.New();
 
         // Eve's user restriction: the document belongs to whoever wrote it.
@@ -103,17 +103,17 @@ internal static class Hooks
     {
         Templates.AfterInsert(resource, document, context);
         var id = (string)document["_id"]!;
-        if (resource == "realm" && (string?)document["_parent"] is { } parentId)
+        if (resource == ResourceNames.Realm && (string?)document["_parent"] is { } parentId)
         {
-            EditList(context, "realm", parentId, "_children", list => Add(list, id));
+            EditList(context, ResourceNames.Realm, parentId, "_children", list => Add(list, id));
             foreach (var ancestor in DocumentIds.In(document["_tree_parents"]))
-                EditList(context, "realm", ancestor, "_all_children", list => Add(list, id));
+                EditList(context, ResourceNames.Realm, ancestor, "_all_children", list => Add(list, id));
         }
 
-        if (resource == "user")
+        if (resource == ResourceNames.User)
         {
             var superAdmin = (bool?)document["back_role_super_admin"] == true;
-            context.InsertInternal("userrestrictrole", new JsonObject
+            context.InsertInternal(ResourceNames.UserRestrictRole, new JsonObject
             {
                 ["user"] = id,
                 ["realm"] = document["_realm"]?.DeepClone(),
@@ -137,7 +137,7 @@ internal static class Hooks
         if (DefaultElements.IsProtected(resource, (string?)stored["name"]) && changes.ContainsKey("name")
             && !JsonNode.DeepEquals(changes["name"], stored["name"]))
             return "This item is a default item and its name cannot be changed";
-        if (resource == "realm")
+        if (resource == ResourceNames.Realm)
             foreach (var field in RealmTreeFields)
                 if (changes.ContainsKey(field)) return $"Updating {field} is forbidden";
         if (IsGroup(resource) && changes.ContainsKey("_tree_parents"))
@@ -148,7 +148,7 @@ internal static class Hooks
     public static void BeforeValidatePatch(string resource, JsonObject changes)
     {
         // Any token value in a PATCH asks for a new token.
-        if (resource == "user" && changes.ContainsKey("token")) changes["token"] = Tokens.New();
+        if (resource == ResourceNames.User && changes.ContainsKey("token")) changes["token"] = Tokens.New();
         if (IsGroup(resource)) DeduplicateMembers(resource, changes);
     }
 
@@ -172,9 +172,9 @@ internal static class Hooks
     {
         Templates.AfterPatch(resource, merged, changes, context);
         // A host's services follow it into its new realm.
-        if (resource == "host" && (string?)merged["_realm"] is { } realm && realm != (string?)stored["_realm"])
-            foreach (var serviceId in context.IdsWhere("service", "host", (string)merged["_id"]!))
-                if (context.Edit("service", serviceId) is { } service)
+        if (resource == ResourceNames.Host && (string?)merged["_realm"] is { } realm && realm != (string?)stored["_realm"])
+            foreach (var serviceId in context.IdsWhere(ResourceNames.Service, "host", (string)merged["_id"]!))
+                if (context.Edit(ResourceNames.Service, serviceId) is { } service)
                 {
                     service["_realm"] = realm;
                     context.Updated(service);
@@ -182,18 +182,18 @@ internal static class Hooks
         if (!IsTree(resource) || (string?)stored["_parent"] == (string?)merged["_parent"]) return;
         var id = (string)merged["_id"]!;
         MoveDescendants(resource, merged, context);
-        if (resource != "realm") return;
+        if (resource != ResourceNames.Realm) return;
 
         var moved = new List<string> { id };
         moved.AddRange(DocumentIds.In(merged["_all_children"]));
         if ((string?)stored["_parent"] is { } oldParent)
-            EditList(context, "realm", oldParent, "_children", list => RemoveAll(list, [id]));
+            EditList(context, ResourceNames.Realm, oldParent, "_children", list => RemoveAll(list, [id]));
         foreach (var ancestor in DocumentIds.In(stored["_tree_parents"]))
-            EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, moved));
+            EditList(context, ResourceNames.Realm, ancestor, "_all_children", list => RemoveAll(list, moved));
         if ((string?)merged["_parent"] is { } newParent)
-            EditList(context, "realm", newParent, "_children", list => Add(list, id));
+            EditList(context, ResourceNames.Realm, newParent, "_children", list => Add(list, id));
         foreach (var ancestor in DocumentIds.In(merged["_tree_parents"]))
-            EditList(context, "realm", ancestor, "_all_children", list => moved.ForEach(m => Add(list, m)));
+            EditList(context, ResourceNames.Realm, ancestor, "_all_children", list => moved.ForEach(m => Add(list, m)));
     }
 
     /// <summary>Keeps the level and ancestors of everything below a moved tree node right.</summary>
@@ -212,31 +212,31 @@ internal static class Hooks
 
     /// <summary>A status that refuses the deletion, or null.</summary>
     public static WriteStatus? RefuseDelete(string resource, JsonObject stored) =>
-        resource == "realm" && DocumentIds.In(stored["_children"]).Any() ? WriteStatus.Conflict : null;
+        resource == ResourceNames.Realm && DocumentIds.In(stored["_children"]).Any() ? WriteStatus.Conflict : null;
 
     public static void BeforeDelete(string resource, JsonObject stored, IWriteContext context)
     {
         Templates.BeforeDelete(resource, stored, context);
         // A host takes its services with it.
-        if (resource == "host")
-            foreach (var serviceId in context.IdsWhere("service", "host", (string)stored["_id"]!))
-                context.Remove("service", serviceId);
+        if (resource == ResourceNames.Host)
+            foreach (var serviceId in context.IdsWhere(ResourceNames.Service, "host", (string)stored["_id"]!))
+                context.Remove(ResourceNames.Service, serviceId);
     }
 
     public static void AfterDelete(string resource, JsonObject stored, IWriteContext context)
     {
-        if (resource != "realm") return;
+        if (resource != ResourceNames.Realm) return;
         var id = (string)stored["_id"]!;
         if ((string?)stored["_parent"] is { } parentId)
-            EditList(context, "realm", parentId, "_children", list => RemoveAll(list, [id]));
+            EditList(context, ResourceNames.Realm, parentId, "_children", list => RemoveAll(list, [id]));
         foreach (var ancestor in DocumentIds.In(stored["_tree_parents"]))
-            EditList(context, "realm", ancestor, "_all_children", list => RemoveAll(list, [id]));
+            EditList(context, ResourceNames.Realm, ancestor, "_all_children", list => RemoveAll(list, [id]));
     }
 
     public static void AfterDeleteAll(string resource, IWriteContext context)
     {
-        if (resource != "realm" || context.FindByName("realm", "All") is not { } all) return;
-        var edited = context.Edit("realm", (string)all["_id"]!)!;
+        if (resource != ResourceNames.Realm || context.FindByName(ResourceNames.Realm, "All") is not { } all) return;
+        var edited = context.Edit(ResourceNames.Realm, (string)all["_id"]!)!;
         edited["_children"] = new JsonArray();
         edited["_all_children"] = new JsonArray();
         context.Updated(edited);
@@ -252,9 +252,9 @@ internal static class Hooks
     /// </summary>
     public static bool KeepsUpdated(string resource, JsonObject changes) => changes.Count > 0 && resource switch
     {
-        "host" or "service" => changes.All(p => p.Key.StartsWith("ls_", StringComparison.Ordinal) || HostKeepsUpdated.Contains(p.Key)),
-        "user" => changes.All(p => p.Key == "ui_preferences"),
-        "alignak" => changes.All(p => AlignakRunningFields.Contains(p.Key)),
+        ResourceNames.Host or ResourceNames.Service => changes.All(p => p.Key.StartsWith("ls_", StringComparison.Ordinal) || HostKeepsUpdated.Contains(p.Key)),
+        ResourceNames.User => changes.All(p => p.Key == "ui_preferences"),
+        ResourceNames.Alignak => changes.All(p => AlignakRunningFields.Contains(p.Key)),
         _ => false,
     };
 

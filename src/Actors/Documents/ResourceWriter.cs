@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Actors.Documents;
 
@@ -152,7 +153,7 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
         index.Apply(result.Changes);
         if (result.Changes.Count == 0) return result;
         foreach (var observer in observers) await observer.AfterWriteAsync(command, result, cancellationToken);
-        if (command.Resource is not ("host" or "service")) return result;
+        if (command.Resource is not (ResourceNames.Host or ResourceNames.Service)) return result;
         // Their live state is merged in by then, which changes the ETag: reply the one a client can use as If-Match
         // (the original rewrote its insert-time ETag in the response likewise).
         var collection = index.Collection(command.Resource);

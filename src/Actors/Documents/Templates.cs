@@ -11,23 +11,23 @@ namespace Alignak.Actors.Documents;
 /// </summary>
 internal static class Templates
 {
-    public static bool Applies(string resource) => resource is "host" or "service" or "user";
+    public static bool Applies(string resource) => resource is ResourceNames.Host or ResourceNames.Service or ResourceNames.User;
 
-    private static string[] Cumulative(string resource) => resource == "user"
+    private static string[] Cumulative(string resource) => resource == ResourceNames.User
         ? ["tags", "customs", "host_notification_commands", "service_notification_commands"]
         : ["tags", "customs", "users", "usergroups"];
 
     /// <summary>Fields an item can inherit: no meta or internal field, no live state, never a service's host nor a user's token.</summary>
     private static bool Inheritable(string resource, string field) =>
-        !field.StartsWith('_') && !(resource != "user" && field.StartsWith("ls_", StringComparison.Ordinal))
-        && !(resource == "service" && field == "host") && !(resource == "user" && field == "token");
+        !field.StartsWith('_') && !(resource != ResourceNames.User && field.StartsWith("ls_", StringComparison.Ordinal))
+        && !(resource == ResourceNames.Service && field == "host") && !(resource == ResourceNames.User && field == "token");
 
     /// <summary>
     /// Inherited fields whose value a template hands down. A user's password is listed in <c>_template_fields</c>, as
     /// the original, but never copied: a copy of the template's hash would let the template's password log in as
     /// every user made from it.
     /// </summary>
-    private static bool Copied(string resource, string field) => Inheritable(resource, field) && !(resource == "user" && field == "password");
+    private static bool Copied(string resource, string field) => Inheritable(resource, field) && !(resource == ResourceNames.User && field == "password");
 
     /// <summary>The original's plain-text 412 before validation: a <c>_templates</c> entry that is not an id.</summary>
     public static string? RefuseFormat(string resource, JsonObject document)
@@ -142,7 +142,7 @@ internal static class Templates
     }
 
     public static string? RefusePatch(string resource, JsonObject stored, JsonObject changes) =>
-        resource == "service" && (bool?)stored["_is_template"] == true && changes["_is_template"] is JsonValue v
+        resource == ResourceNames.Service && (bool?)stored["_is_template"] == true && changes["_is_template"] is JsonValue v
         && v.TryGetValue<bool>(out var isTemplate) && !isTemplate
             ? "Change a service template to not template is forbidden"
             : null;
@@ -153,7 +153,7 @@ internal static class Templates
     /// </summary>
     public static void AfterPatch(string resource, JsonObject merged, JsonObject changes, IWriteContext context)
     {
-        if (resource == "host" && changes.ContainsKey("_templates") && (bool?)merged["_is_template"] != true
+        if (resource == ResourceNames.Host && changes.ContainsKey("_templates") && (bool?)merged["_is_template"] != true
             && (bool?)merged["_templates_with_services"] != false)
             RegenerateServices(merged, context);
         if (!Applies(resource) || (bool?)merged["_is_template"] != true) return;
@@ -189,11 +189,11 @@ internal static class Templates
     /// <summary>Service rules of the original: none but templates on a template host; one name per host.</summary>
     public static string? RefuseInsert(string resource, JsonObject document, IWriteContext context)
     {
-        if (resource != "service" || (string?)document["host"] is not { } hostId || context.Find("host", hostId) is not { } host)
+        if (resource != ResourceNames.Service || (string?)document["host"] is not { } hostId || context.Find(ResourceNames.Host, hostId) is not { } host)
             return null;
         if ((bool?)host["_is_template"] == true && (bool?)document["_is_template"] != true)
             return "Adding a non template service on a template host is forbidden";
-        return (string?)document["name"] is { } name && context.AnyWhere("service", "host", hostId, "name", name)
+        return (string?)document["name"] is { } name && context.AnyWhere(ResourceNames.Service, "host", hostId, "name", name)
             ? "Adding a service with the same name as an existing one is forbidden"
             : null;
     }
@@ -201,18 +201,18 @@ internal static class Templates
     /// <summary>After an insert: a templated host gets the services of its host templates; a new service template reaches the hosts.</summary>
     public static void AfterInsert(string resource, JsonObject document, IWriteContext context)
     {
-        if (resource == "host" && (bool?)document["_is_template"] != true && (bool?)document["_templates_with_services"] != false
+        if (resource == ResourceNames.Host && (bool?)document["_is_template"] != true && (bool?)document["_templates_with_services"] != false
             && document["_templates"] is JsonArray { Count: > 0 } list)
         {
             foreach (var serviceTemplate in ServiceTemplates(DocumentIds.In(list), context).Values)
                 CreateDerivedService(serviceTemplate, document, context);
         }
 
-        if (resource == "service" && (bool?)document["_is_template"] == true && (bool?)document["_templates_from_host_template"] == true
+        if (resource == ResourceNames.Service && (bool?)document["_is_template"] == true && (bool?)document["_templates_from_host_template"] == true
             && (string?)document["host"] is { } hostTemplate)
         {
-            foreach (var hostId in context.IdsContaining("host", "_templates", hostTemplate))
-                if (context.Find("host", hostId) is { } host && (bool?)host["_is_template"] != true
+            foreach (var hostId in context.IdsContaining(ResourceNames.Host, "_templates", hostTemplate))
+                if (context.Find(ResourceNames.Host, hostId) is { } host && (bool?)host["_is_template"] != true
                     && (bool?)host["_templates_with_services"] != false)
                     CreateDerivedService(document, host, context);
         }
@@ -224,12 +224,12 @@ internal static class Templates
         var wanted = ServiceTemplates(DocumentIds.In(host["_templates"]), context);
         var wantedIds = wanted.Values.Select(t => (string)t["_id"]!).ToHashSet();
         var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var serviceId in context.IdsWhere("service", "host", hostId))
+        foreach (var serviceId in context.IdsWhere(ResourceNames.Service, "host", hostId))
         {
-            if (context.Find("service", serviceId) is not { } service || (bool?)service["_templates_from_host_template"] != true) continue;
+            if (context.Find(ResourceNames.Service, serviceId) is not { } service || (bool?)service["_templates_from_host_template"] != true) continue;
             var from = DocumentIds.In(service["_templates"]).FirstOrDefault() ?? "";
             if (wantedIds.Contains(from)) present.Add(from);
-            else context.Remove("service", serviceId);
+            else context.Remove(ResourceNames.Service, serviceId);
         }
         foreach (var template in wanted.Values.Where(t => !present.Contains((string)t["_id"]!)))
             CreateDerivedService(template, host, context);
@@ -242,10 +242,10 @@ internal static class Templates
         var visited = new HashSet<string>(StringComparer.Ordinal);
         void Visit(string hostTemplateId)
         {
-            if (!visited.Add(hostTemplateId) || context.Find("host", hostTemplateId) is not { } hostTemplate) return;
+            if (!visited.Add(hostTemplateId) || context.Find(ResourceNames.Host, hostTemplateId) is not { } hostTemplate) return;
             foreach (var parent in DocumentIds.In(hostTemplate["_templates"])) Visit(parent);
-            foreach (var id in context.IdsWhere("service", "host", hostTemplateId))
-                if (context.Find("service", id) is { } service && (bool?)service["_is_template"] == true)
+            foreach (var id in context.IdsWhere(ResourceNames.Service, "host", hostTemplateId))
+                if (context.Find(ResourceNames.Service, id) is { } service && (bool?)service["_is_template"] == true)
                     byName[(string?)service["name"] ?? id] = service;
         }
         foreach (var id in hostTemplates) Visit(id);
@@ -263,16 +263,16 @@ internal static class Templates
         service["_templates"] = new JsonArray((string)serviceTemplate["_id"]!);
         service["_is_template"] = false;
         service["_templates_from_host_template"] = true;
-        service["_template_fields"] = new JsonArray(Schemas.Find("service")!.Fields.Keys
-            .Where(f => Inheritable("service", f)).Select(f => (JsonNode)f).ToArray());
-        context.InsertInternal("service", service);
+        service["_template_fields"] = new JsonArray(Schemas.Find(ResourceNames.Service)!.Fields.Keys
+            .Where(f => Inheritable(ResourceNames.Service, f)).Select(f => (JsonNode)f).ToArray());
+        context.InsertInternal(ResourceNames.Service, service);
     }
 
     /// <summary>Deleting a service template deletes the services made from it.</summary>
     public static void BeforeDelete(string resource, JsonObject stored, IWriteContext context)
     {
-        if (resource != "service" || (bool?)stored["_is_template"] != true) return;
-        foreach (var id in context.IdsContaining("service", "_templates", (string)stored["_id"]!))
-            context.Remove("service", id);
+        if (resource != ResourceNames.Service || (bool?)stored["_is_template"] != true) return;
+        foreach (var id in context.IdsContaining(ResourceNames.Service, "_templates", (string)stored["_id"]!))
+            context.Remove(ResourceNames.Service, id);
     }
 }

@@ -39,7 +39,7 @@ public sealed class WritePlanner(DocumentIndex index)
         public string? CallerId => callerId;
 
         // The caller's rights, checked on what the write would store; none for server-side writes and super-admins.
-        private readonly UserRights? _rights = callerId is not null && index.Collection("user").Get(callerId) is { } caller
+        private readonly UserRights? _rights = callerId is not null && index.Collection(ResourceNames.User).Get(callerId) is { } caller
             && UserRights.For(caller, index) is { SuperAdmin: false } rights ? rights : null;
 
         /// <summary>The caller's refusal of a document of the written resource as this write leaves it; null when allowed.</summary>
@@ -217,7 +217,7 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (command.Mode == PatchMode.Client && StaleETag(stored, command.IfMatch) is { } stale)
+            if (command.Mode == PatchMode.Client && ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
                 return WriteResult.Fail(stale);
             if (ParseObject(command.Json) is not { } changes)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
@@ -252,12 +252,6 @@ public sealed class WritePlanner(DocumentIndex index)
             return new WriteResult(WriteStatus.Updated, [Outcome(Current(resource, command.Id)!)], Changes());
         }
 
-        /// <summary>Eve's optimistic concurrency: If-Match is required (428) and must be the current ETag (412).</summary>
-        private static WriteStatus? StaleETag(JsonObject stored, string? ifMatch) =>
-            string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired
-            : ETags.Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
-            : null;
-
         private static JsonObject? ParseObject(string json)
         {
             try { return JsonNode.Parse(json) as JsonObject; }
@@ -288,7 +282,7 @@ public sealed class WritePlanner(DocumentIndex index)
         public WriteResult Replace(ReplaceDocument command)
         {
             var stored = Current(resource, command.Id);
-            if (stored is not null && StaleETag(stored, command.IfMatch) is { } stale)
+            if (stored is not null && ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
                 return WriteResult.Fail(stale);
             if (ParseObject(command.Json) is not { } document)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
@@ -313,11 +307,11 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (StaleETag(stored, command.IfMatch) is { } stale)
+            if (ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
                 return WriteResult.Fail(stale);
             if (DefaultElements.IsProtected(resource, (string?)stored["name"]))
                 return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");
-            if (resource == "user" && command.Id == command.CallerId)
+            if (resource == ResourceNames.User && command.Id == command.CallerId)
                 return WriteResult.Fail(WriteStatus.Refused, "You cannot delete the user your are logged with!");
             if (Hooks.RefuseDelete(resource, stored) is { } status)
                 return WriteResult.Fail(status);
@@ -343,7 +337,7 @@ public sealed class WritePlanner(DocumentIndex index)
                 view.All()
                     .Where(d => !DefaultElements.IsProtected(resource, (string?)d["name"]))
                     .Select(d => (string)d["_id"]!)
-                    .Where(id => !(resource == "user" && id == command.CallerId))
+                    .Where(id => !(resource == ResourceNames.User && id == command.CallerId))
                     .Where(id => only is null || only.Contains(id))
                     .ToList());
             // No per-item hooks on a collection DELETE, as the original.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Query;
 
@@ -428,7 +429,7 @@ internal sealed class TypeTest(HashSet<string> types) : ElementWiseTest
                 }
 
                 if (types.Contains("objectId") && QueryJson.TryGetString(node, out var clr, out var el)
-                    && QueryJson.IsHexObjectId(clr ?? el.GetString()!))
+                    && DocumentIds.IsObjectId(clr ?? el.GetString()!))
                 {
                     return true;
                 }

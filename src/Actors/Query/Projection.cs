@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Actors.Query;
 
@@ -74,7 +75,7 @@ public sealed class Projection
         foreach (var (field, value) in members)
         {
             var segments = field.Split('.');
-            if (field.Length == 0 || AlwaysKept.Contains(segments[0]) || QueryJson.IsTruthy(value) != inclusive)
+            if (field.Length == 0 || AlwaysKept.Contains(segments[0]) || PythonText.IsTruthy(value) != inclusive)
             {
                 continue;
             }

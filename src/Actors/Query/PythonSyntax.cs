@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Query;
 
@@ -612,14 +613,14 @@ internal sealed class PythonWhereParser
         Expect(")");
         switch (function)
         {
-            case "ObjectId" when args.Count == 1 && args[0] is JsonValue v && v.TryGetValue<string>(out var id) && QueryJson.IsHexObjectId(id):
+            case "ObjectId" when args.Count == 1 && args[0] is JsonValue v && v.TryGetValue<string>(out var id) && DocumentIds.IsObjectId(id):
                 return new Val(JsonValue.Create(id.ToLowerInvariant()), null, true);
             case "datetime" when args.Count is >= 3 and <= 6 && args.All(a => a is JsonValue n && n.TryGetValue<long>(out _)):
                 var p = args.Select(a => (int)a!.GetValue<long>()).Concat(Enumerable.Repeat(0, 6 - args.Count)).ToArray();
                 try
                 {
                     var date = new DateTime(p[0], p[1], p[2], p[3], p[4], p[5], DateTimeKind.Utc);
-                    return new Val(JsonValue.Create(QueryJson.FormatRfc1123(date.Ticks)), null, true);
+                    return new Val(JsonValue.Create(Rfc1123.Format(date.Ticks)), null, true);
                 }
                 catch (ArgumentOutOfRangeException)
                 {

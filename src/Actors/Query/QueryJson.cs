@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Query;
 
@@ -223,7 +224,7 @@ internal static class QueryJson
 
         if (clr is not null)
         {
-            if (TryParseRfc1123(clr, out ticks))
+            if (Rfc1123.TryParseLoose(clr, out ticks))
             {
                 return true;
             }
@@ -247,7 +248,7 @@ internal static class QueryJson
 
         if (!TryGetUnescapedUtf8(element, out var utf8))
         {
-            return TryParseRfc1123(element.GetString()!, out ticks);
+            return Rfc1123.TryParseLoose(element.GetString()!, out ticks);
         }
 
         if (utf8.Length > 64)
@@ -266,117 +267,8 @@ internal static class QueryJson
             chars[i] = (char)utf8[i];
         }
 
-        return TryParseRfc1123(chars[..utf8.Length], out ticks);
+        return Rfc1123.TryParseLoose(chars[..utf8.Length], out ticks);
     }
-
-    private static readonly string[] Weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-    /// <summary>
-    /// Parses what Python's <c>strptime(s, "%a, %d %b %Y %H:%M:%S GMT")</c> accepts: names case-insensitive, day and
-    /// time fields of one or two digits, runs of whitespace where the format has a space, the weekday not checked.
-    /// </summary>
-    public static bool TryParseRfc1123(ReadOnlySpan<char> s, out long ticks)
-    {
-        ticks = 0;
-        var p = 0;
-        if (!Name(s, ref p, Weekdays, out _) || !Literal(s, ref p, ',') || !Spaces(s, ref p)
-            || !Digits(s, ref p, 1, 2, out var day) || !Spaces(s, ref p)
-            || !Name(s, ref p, Months, out var month) || !Spaces(s, ref p)
-            || !Digits(s, ref p, 4, 4, out var year) || !Spaces(s, ref p)
-            || !Digits(s, ref p, 1, 2, out var hour) || !Literal(s, ref p, ':')
-            || !Digits(s, ref p, 1, 2, out var minute) || !Literal(s, ref p, ':')
-            || !Digits(s, ref p, 1, 2, out var second) || !Spaces(s, ref p))
-        {
-            return false;
-        }
-
-        if (s.Length - p != 3 || !s.Slice(p, 3).Equals("GMT", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        month++;
-        if (year < 1 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
-        }
-
-        ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks;
-        return true;
-
-        static bool Name(ReadOnlySpan<char> s, ref int p, string[] names, out int index)
-        {
-            index = -1;
-            if (s.Length - p < 3)
-            {
-                return false;
-            }
-
-            var word = s.Slice(p, 3);
-            for (var i = 0; i < names.Length; i++)
-            {
-                if (word.Equals(names[i], StringComparison.OrdinalIgnoreCase))
-                {
-                    index = i;
-                    p += 3;
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        static bool Literal(ReadOnlySpan<char> s, ref int p, char c)
-        {
-            if (p < s.Length && s[p] == c)
-            {
-                p++;
-                return true;
-            }
-
-            return false;
-        }
-
-        static bool Spaces(ReadOnlySpan<char> s, ref int p)
-        {
-            var start = p;
-            while (p < s.Length && char.IsWhiteSpace(s[p]))
-            {
-                p++;
-            }
-
-            return p > start;
-        }
-
-        static bool Digits(ReadOnlySpan<char> s, ref int p, int min, int max, out int value)
-        {
-            value = 0;
-            var n = 0;
-            while (n < max && p < s.Length && char.IsAsciiDigit(s[p]))
-            {
-                value = value * 10 + (s[p] - '0');
-                p++;
-                n++;
-            }
-
-            return n >= min;
-        }
-    }
-
-    public static string FormatRfc1123(long ticks) =>
-        new DateTime(ticks, DateTimeKind.Utc).ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
-
-    /// <summary>Python truthiness of a JSON value (used by projection values).</summary>
-    public static bool IsTruthy(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.False or JsonValueKind.Null or JsonValueKind.Undefined => false,
-        JsonValueKind.Number => !(e.TryGetDouble(out var d) && d == 0),
-        JsonValueKind.String => e.GetString()!.Length > 0,
-        JsonValueKind.Array => e.GetArrayLength() > 0,
-        JsonValueKind.Object => e.EnumerateObject().Any(),
-        _ => true,
-    };
 
     /// <summary>False when the text holds an unpaired surrogate (it cannot be UTF-8, so it cannot be parsed).</summary>
     public static bool IsWellFormedUtf16(string s)
@@ -389,24 +281,6 @@ internal static class QueryJson
                 i++;
             }
             else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public static bool IsHexObjectId(string s)
-    {
-        if (s.Length != 24)
-        {
-            return false;
-        }
-
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiHexDigit(c))
             {
                 return false;
             }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Query;
 
@@ -37,12 +38,12 @@ internal sealed class QValue
 
     public static QValue FromString(string s)
     {
-        if (QueryJson.TryParseRfc1123(s, out var ticks))
+        if (Rfc1123.TryParseLoose(s, out var ticks))
         {
-            return new QValue { Kind = QKind.Date, Ticks = ticks, Str = s, Node = JsonValue.Create(QueryJson.FormatRfc1123(ticks)) };
+            return new QValue { Kind = QKind.Date, Ticks = ticks, Str = s, Node = JsonValue.Create(Rfc1123.Format(ticks)) };
         }
 
-        if (QueryJson.IsHexObjectId(s))
+        if (DocumentIds.IsObjectId(s))
         {
             s = s.ToLowerInvariant();
         }

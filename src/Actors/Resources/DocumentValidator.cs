@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Documents;
 
 namespace Alignak.Actors.Resources;
 
@@ -141,15 +142,7 @@ public static class DocumentValidator
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String) return node?.DeepClone();
         var s = v.GetValue<string>();
         if (s.Length == 0) return null;
-        return IsObjectId(s) ? JsonValue.Create(s.ToLowerInvariant()) : JsonValue.Create(s);
-    }
-
-    internal static bool IsObjectId(string s)
-    {
-        if (s.Length != 24) return false;
-        foreach (var c in s)
-            if (!char.IsAsciiHexDigit(c)) return false;
-        return true;
+        return DocumentIds.IsObjectId(s) ? JsonValue.Create(s.ToLowerInvariant()) : JsonValue.Create(s);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -321,7 +314,7 @@ public static class DocumentValidator
                 if (value is not JsonArray) errors.Add(name, "must be of list type");
                 break;
             case "objectid":
-                if (AsString(value) is not { } id || !IsObjectId(id))
+                if (AsString(value) is not { } id || !DocumentIds.IsObjectId(id))
                     errors.Add(name, $"value '{PythonText.Str(value)}' cannot be converted to a ObjectId");
                 break;
             case "point":
@@ -433,7 +426,7 @@ public static class DocumentValidator
         foreach (var item in items)
         {
             var id = AsString(item);
-            var key = id is not null && IsObjectId(id) ? id.ToLowerInvariant() : null;
+            var key = id is not null && DocumentIds.IsObjectId(id) ? id.ToLowerInvariant() : null;
             if (key is null || !ctx.Lookup.Exists(definition.Relation!, key))
                 errors.Add(name,
                     $"value '{(key ?? PythonText.Str(item))}' must exist in resource '{definition.Relation}', field '_id'.");
@@ -448,7 +441,7 @@ public static class DocumentValidator
         {
             var root = dependency.Split('.')[0];
             if (fields?.GetValueOrDefault(root) is { HasDefault: true } target
-                && IsTruthy(target.DefaultNode) && !document.ContainsKey(root))
+                && PythonText.IsTruthy(target.DefaultNode) && !document.ContainsKey(root))
                 continue;
             yield return dependency;
         }
@@ -468,21 +461,6 @@ public static class DocumentValidator
         }
         return true;
     }
-
-    private static bool IsTruthy(JsonNode? node) => node switch
-    {
-        null => false,
-        JsonArray a => a.Count > 0,
-        JsonObject o => o.Count > 0,
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => v.GetValue<string>().Length > 0,
-            JsonValueKind.True => true,
-            JsonValueKind.Number => PythonText.TryNumber(v, out var d) && d != 0,
-            _ => false,
-        },
-        _ => false,
-    };
 
     private static string? AsString(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

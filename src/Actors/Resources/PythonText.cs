@@ -46,6 +46,30 @@ internal static class PythonText
         }
     }
 
+    /// <summary>Python's <c>bool(value)</c>: empty strings, lists and dicts, zero, false and None are false.</summary>
+    internal static bool IsTruthy(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonArray a => a.Count > 0,
+        JsonObject o => o.Count > 0,
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>().Length > 0,
+            JsonValueKind.True => true,
+            JsonValueKind.Number => TryNumber(v, out var d) && d != 0,
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>The same for a parsed value; containers are not materialized (a duplicate key would throw there).</summary>
+    internal static bool IsTruthy(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Array => e.GetArrayLength() > 0,
+        JsonValueKind.Object => e.EnumerateObject().Any(),
+        _ => IsTruthy(JsonValue.Create(e)),
+    };
+
     /// <summary>Python str(value).</summary>
     internal static string Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : Repr(node);

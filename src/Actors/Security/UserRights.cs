@@ -52,15 +52,15 @@ public sealed class UserRights
         CanSubmitCommands = (bool?)user["can_submit_commands"] == true;
     }
 
-    public static bool IsAction(string resource) => resource is "actionacknowledge" or "actiondowntime" or "actionforcecheck";
+    public static bool IsAction(string resource) => resource is ResourceNames.ActionAcknowledge or ResourceNames.ActionDowntime or ResourceNames.ActionForceCheck;
 
     public static UserRights For(IDocumentFields user, DocumentIndex index)
     {
         var rights = new UserRights(user, index);
         if (rights.SuperAdmin) return rights;
 
-        var realms = index.Collection("realm");
-        var roles = index.Collection("userrestrictrole");
+        var realms = index.Collection(ResourceNames.Realm);
+        var roles = index.Collection(ResourceNames.UserRestrictRole);
         foreach (var roleId in roles.IdsWhere("user", rights.UserId))
         {
             if (roles.Get(roleId) is not { } role || (string?)role["realm"] is not { } realmId || realms.Get(realmId) is not { } realm)
@@ -98,16 +98,16 @@ public sealed class UserRights
     {
         if (SuperAdmin) return null;
         var inRealms = RealmReadFilter(resource);
-        if (resource == "user") return user => IsSelf(user) || inRealms(user);
+        if (resource == ResourceNames.User) return user => IsSelf(user) || inRealms(user);
         return inRealms;
     }
 
     private Func<IDocumentFields, bool> RealmReadFilter(string resource)
     {
         if (!_grants.TryGetValue(resource, out var g) || (g.Read.Count == 0 && g.Custom.Count == 0)) return Nothing;
-        if (resource == "realm") return realm => g.Read.Contains((string?)realm["_id"] ?? "");
+        if (resource == ResourceNames.Realm) return realm => g.Read.Contains((string?)realm["_id"] ?? "");
         // A user's _sub_realm says where its rights reach, not that sub-realms may see it.
-        var parents = resource == "user" ? [] : g.ReadParents;
+        var parents = resource == ResourceNames.User ? [] : g.ReadParents;
         return document =>
         {
             var realm = (string?)document["_realm"] ?? "";
@@ -131,7 +131,7 @@ public sealed class UserRights
     /// Whether <see cref="AsShown"/> may change documents of <paramref name="resource"/> for this user, so that
     /// they cannot be sent as stored.
     /// </summary>
-    public bool Reshapes(string resource) => resource == "user" || (resource == "realm" && !SuperAdmin);
+    public bool Reshapes(string resource) => resource == ResourceNames.User || (resource == ResourceNames.Realm && !SuperAdmin);
 
     /// <summary>
     /// A readable document as this user may see it; the same instance when nothing is hidden: never a password
@@ -139,17 +139,17 @@ public sealed class UserRights
     /// </summary>
     public JsonObject AsShown(string resource, JsonObject document)
     {
-        if (resource == "user" && HidesSecretsOf(document))
+        if (resource == ResourceNames.User && HidesSecretsOf(document))
         {
             var shown = document.DeepClone().AsObject();
             shown.Remove("password");
             if (!SuperAdmin && (string?)document["_id"] != UserId) shown.Remove("token");
             return shown;
         }
-        if (resource == "realm" && !SuperAdmin)
+        if (resource == ResourceNames.Realm && !SuperAdmin)
         {
-            var readable = RealmReadFilter("realm");
-            var realms = _index.Collection("realm");
+            var readable = RealmReadFilter(ResourceNames.Realm);
+            var realms = _index.Collection(ResourceNames.Realm);
             bool Readable(string id) => realms.Get(id) is { } realm && readable(realm);
             var parent = (string?)(document["_parent"] as JsonValue);
             var parents = DocumentIds.In(document["_tree_parents"]).ToList();
@@ -170,7 +170,7 @@ public sealed class UserRights
     /// the user's own document: nobody but a super-admin may search users by their credentials.
     /// </summary>
     public bool SearchesSecrets(string resource, IEnumerable<string> fields) =>
-        resource == "user" && !SuperAdmin
+        resource == ResourceNames.User && !SuperAdmin
         && fields.Any(f => SecretFields.Any(s => f == s || f.StartsWith(s + ".", StringComparison.Ordinal)));
 
     // ---- writes --------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ public sealed class UserRights
 
     /// <summary>Whether the user may change some document of <paramref name="resource"/> (its own user document always).</summary>
     public bool MayUpdate(string resource) =>
-        SuperAdmin || IsAction(resource) || resource == "user"
+        SuperAdmin || IsAction(resource) || resource == ResourceNames.User
         || (_grants.TryGetValue(resource, out var g) && (g.Update.Count > 0 || g.Custom.Count > 0));
 
     public bool MayDelete(string resource) =>
@@ -193,7 +193,7 @@ public sealed class UserRights
         if (SuperAdmin) return null;
         if (IsAction(resource)) return ActionFilter();
         var inRealms = RealmWriteFilter(resource, g => g.Update, "_users_update");
-        if (resource == "user") return user => IsSelf(user) || inRealms(user);
+        if (resource == ResourceNames.User) return user => IsSelf(user) || inRealms(user);
         return inRealms;
     }
 
@@ -211,8 +211,8 @@ public sealed class UserRights
     private Func<IDocumentFields, bool> ActionFilter()
     {
         if (!CanSubmitCommands) return Nothing;
-        var hostReadable = RealmReadFilter("host");
-        var hosts = _index.Collection("host");
+        var hostReadable = RealmReadFilter(ResourceNames.Host);
+        var hosts = _index.Collection(ResourceNames.Host);
         return action => action["host"] is JsonValue id && id.TryGetValue<string>(out var hostId)
             && hosts.Get(hostId) is { } host && hostReadable(host);
     }
@@ -221,7 +221,7 @@ public sealed class UserRights
     {
         if (!_grants.TryGetValue(resource, out var g)) return Nothing;
         var allowed = realms(g);
-        var idField = resource == "realm" ? "_id" : "_realm";
+        var idField = resource == ResourceNames.Realm ? "_id" : "_realm";
         return document =>
         {
             var realm = (string?)document[idField] ?? "";
@@ -240,15 +240,15 @@ public sealed class UserRights
     {
         if (SuperAdmin) return null;
         var verb = stored is null ? "POST" : "PATCH";
-        if (resource == "userrestrictrole")
+        if (resource == ResourceNames.UserRestrictRole)
             return WriteRefusal.Forbidden("Only a super-administrator may change users' rights");
         if (IsAction(resource))
             return ActionFilter()(new JsonFields(written)) ? null : WriteRefusal.Unauthorized(verb);
 
-        if (resource == "user" && RefuseUserWrite(stored, written) is { } userRefusal) return userRefusal;
+        if (resource == ResourceNames.User && RefuseUserWrite(stored, written) is { } userRefusal) return userRefusal;
 
         var schema = Schemas.Find(resource);
-        var realmField = resource == "realm" ? "_parent" : schema?.Fields.ContainsKey("_realm") == true ? "_realm" : null;
+        var realmField = resource == ResourceNames.Realm ? "_parent" : schema?.Fields.ContainsKey("_realm") == true ? "_realm" : null;
         if (realmField is null || !_grants.TryGetValue(resource, out var g)) return realmField is null ? null : WriteRefusal.Unauthorized(verb);
         var target = Text(written[realmField]);
         if (stored is not null)
@@ -264,7 +264,7 @@ public sealed class UserRights
 
     private WriteRefusal? RefuseUserWrite(JsonObject? stored, JsonObject written)
     {
-        var schema = Schemas.Find("user")!;
+        var schema = Schemas.Find(ResourceNames.User)!;
         foreach (var field in RightsFields)
         {
             // A new user goes in a realm where the caller may create users (checked as any item's realm); its
@@ -288,8 +288,8 @@ public sealed class UserRights
     }
 
     private bool MayCreateUsersBelow(string? realmId) =>
-        realmId is not null && _grants.TryGetValue("user", out var g)
-        && _index.Collection("realm").Get(realmId) is { } realm
+        realmId is not null && _grants.TryGetValue(ResourceNames.User, out var g)
+        && _index.Collection(ResourceNames.Realm).Get(realmId) is { } realm
         && DocumentIds.In(realm["_all_children"]).All(g.Create.Contains);
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Security;
 using Alignak.Http.Eve;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Auth;
 
@@ -46,7 +47,7 @@ public static class TokenAuth
     public static StoredDocument? FindUser(DocumentIndex index, string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
-        var users = index.Collection("user");
+        var users = index.Collection(ResourceNames.User);
         var ids = users.IdsWhere("token", token);
         return ids.Count == 1 ? users.Get(ids[0]) : null;
     }

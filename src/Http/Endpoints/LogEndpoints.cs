@@ -17,7 +17,7 @@ namespace Alignak.Http.Endpoints;
 /// </summary>
 public static class LogEndpoints
 {
-    public static readonly string[] Resources = ["history", "logcheckresult"];
+    public static readonly string[] Resources = [ResourceNames.History, ResourceNames.LogCheckResult];
 
     public static IEndpointRouteBuilder MapLogEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -195,7 +195,7 @@ public static class LogEndpoints
         if (error is not null) return error;
         var rights = http.Rights();
         var result = await writer.CreateAsync(resource, body!, cancellationToken,
-            resource == "logcheckresult" ? live.RecordLogCheckResultsAsync : null,
+            resource == ResourceNames.LogCheckResult ? live.RecordLogCheckResultsAsync : null,
             (stored, written) => rights.RefuseWrite(resource, stored, written));
         return WriteResponses.ForCreate(resource, result);
     }

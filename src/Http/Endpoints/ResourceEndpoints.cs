@@ -80,7 +80,7 @@ public static class ResourceEndpoints
 
     private static IResult GetCollection(string resource, HttpContext http, DocumentIndex index, BackendSettings settings, LiveSynthesis synthesis)
     {
-        if (resource == "livesynthesis") synthesis.Flush();
+        if (resource == ResourceNames.LiveSynthesis) synthesis.Flush();
         var request = http.Request;
         if (Resolve(resource, request, item: false, out var schema) is { } missing) return missing;
         WhereFilter filter;
@@ -259,13 +259,13 @@ public static class ResourceEndpoints
 
     private static IResult GetItem(string resource, string id, HttpContext http, DocumentIndex index, LiveSynthesis synthesis)
     {
-        if (resource == "livesynthesis") synthesis.Flush();
+        if (resource == ResourceNames.LiveSynthesis) synthesis.Flush();
         var request = http.Request;
         if (Resolve(resource, request, item: true, out var schema) is { } missing) return missing;
         if (!DocumentIds.IsValid(id) || index.Collection(resource).Get(id) is not { } document
             || Restriction(schema, http, http.Rights().ReadFilter(resource))?.Invoke(document) == false)
             return EveResults.NotFound();
-        var extended = resource == "livesynthesis" && (request.Query.ContainsKey("history") || request.Query.ContainsKey("concatenation"))
+        var extended = resource == ResourceNames.LiveSynthesis && (request.Query.ContainsKey("history") || request.Query.ContainsKey("concatenation"))
             ? LiveSynthesisHistory.Extend(document.ToJsonObject(), request.Query.ContainsKey("history"),
                 request.Query.ContainsKey("concatenation"), http.Rights(), index)
             : null;
@@ -360,7 +360,7 @@ public static class ResourceEndpoints
         if (Refusal(resource, http, "POST", http.Rights().MayCreate(resource)) is { } refused) return refused;
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
-        if (resource == "user") HashPasswords(body!, hasher, defaultPassword: true);
+        if (resource == ResourceNames.User) HashPasswords(body!, hasher, defaultPassword: true);
         var result = await writer.SendAsync(new CreateDocuments(resource, body!.ToJsonString(), (string?)http.User()["_id"]), cancellationToken);
         return WriteResponses.ForCreate(resource, result);
     }
@@ -374,7 +374,7 @@ public static class ResourceEndpoints
         var (body, error) = await RequestBody.ReadAsync(http.Request, cancellationToken);
         if (error is not null) return error;
         if (body is not JsonObject) return EveResults.Error(StatusCodes.Status400BadRequest, RequestBody.BadRequestMessage);
-        if (resource == "user") HashPasswords(body, hasher, defaultPassword: false);
+        if (resource == ResourceNames.User) HashPasswords(body, hasher, defaultPassword: false);
         var result = await writer.SendAsync(
             new PatchDocument(resource, id, body.ToJsonString(), IfMatch(http.Request), CallerId: (string?)http.User()["_id"]), cancellationToken);
         return WriteResponses.ForUpdate(resource, result);
@@ -419,7 +419,7 @@ public static class ResourceEndpoints
         if (Refusal(resource, http, "DELETE", http.Rights().MayDelete(resource)) is { } refused) return refused;
         // The counters are derived from the hosts and services, so there is nothing to delete: the original's
         // import tool resets every collection in turn, this one included, and stops on a refusal.
-        if (resource == "livesynthesis") return Results.NoContent();
+        if (resource == ResourceNames.LiveSynthesis) return Results.NoContent();
         var allowed = Restriction(schema, http, http.Rights().DeleteFilter(resource));
         var only = allowed is null
             ? null

@@ -67,7 +67,7 @@ public static class SystemEndpoints
         if (throttle.RetryAfter(username, address) is { } wait)
             return EveResults.Error(StatusCodes.Status429TooManyRequests, "Too many failed logins: try again later",
                 response => response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString());
-        var user = index.Collection("user").FindByName(username);
+        var user = index.Collection(ResourceNames.User).FindByName(username);
         if (user is null || !PasswordHasher.Verify((string?)user["password"], password))
         {
             throttle.Failed(username, address);
@@ -80,10 +80,10 @@ public static class SystemEndpoints
         {
             // A raw update, as the original: the user's _updated and ETag do not change.
             var result = await writer.SendAsync(
-                new PatchDocument("user", (string)user["_id"]!, """{"token":""}""", null, PatchMode.Raw), cancellationToken);
+                new PatchDocument(ResourceNames.User, (string)user["_id"]!, """{"token":""}""", null, PatchMode.Raw), cancellationToken);
             if (result.Status != WriteStatus.Updated)
                 return EveResults.Error(StatusCodes.Status503ServiceUnavailable, "The token could not be saved");
-            token = (string?)index.Collection("user").Get((string)user["_id"]!)?["token"];
+            token = (string?)index.Collection(ResourceNames.User).Get((string)user["_id"]!)?["token"];
         }
         return Results.Json(new { token });
     }

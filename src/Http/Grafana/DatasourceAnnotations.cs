@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Persistence.Logs;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Grafana;
 
@@ -53,7 +54,7 @@ public sealed class DatasourceAnnotations(SqlLogStore logs, DocumentIndex index)
     }
 
     public async Task<JsonArray> ReadAsync(Query query, JsonNode? annotation, long? from, long? to, CancellationToken cancellationToken) =>
-        query.Endpoint == "history"
+        query.Endpoint == ResourceNames.History
             ? await HistoryAsync(query, annotation, from, to, cancellationToken)
             : LiveState(query, annotation);
 
@@ -63,7 +64,7 @@ public sealed class DatasourceAnnotations(SqlLogStore logs, DocumentIndex index)
         var sql = new LogQuery { CreatedFrom = from, CreatedTo = to };
         sql.Equal["type"] = query.Type;
         var annotations = new JsonArray();
-        await foreach (var json in logs.ReadAsync("history", sql, 0, null, cancellationToken))
+        await foreach (var json in logs.ReadAsync(ResourceNames.History, sql, 0, null, cancellationToken))
         {
             var evt = JsonNode.Parse(json)!.AsObject();
             var host = (string?)(evt["host_name"] as JsonValue);
@@ -80,7 +81,7 @@ public sealed class DatasourceAnnotations(SqlLogStore logs, DocumentIndex index)
     /// <summary>Each host's current state; <c>time</c> is its last check.</summary>
     private JsonArray LiveState(Query query, JsonNode? annotation)
     {
-        var hosts = index.Collection("host");
+        var hosts = index.Collection(ResourceNames.Host);
         var annotations = new JsonArray();
         foreach (var name in query.Hosts)
         {

@@ -22,7 +22,7 @@ public sealed class DatasourceConfig
         ["/usr/local/etc/alignak-backend/", "/etc/alignak-backend/", "etc/alignak-backend/", "./etc/", "../etc/", "./"];
 
     /// <summary>The resources a table may come from.</summary>
-    public static readonly string[] Endpoints = ["host", "service"];
+    public static readonly string[] Endpoints = [ResourceNames.Host, ResourceNames.Service];
 
     private static readonly WhereFilter NotTemplates = WhereFilter.Parse("""{"_is_template": false}""");
 
@@ -76,8 +76,8 @@ public sealed class DatasourceConfig
         var tablesFile = Find(settings.GrafanaDatasourceTables);
         var queries = new Dictionary<string, NamedQuery>(StringComparer.Ordinal)
         {
-            ["Hosts"] = new("host", NotTemplates),
-            ["Services"] = new("service", NotTemplates),
+            ["Hosts"] = new(ResourceNames.Host, NotTemplates),
+            ["Services"] = new(ResourceNames.Service, NotTemplates),
         };
         foreach (var (name, query) in ParseQueries(Read(queriesFile, DefaultQueries), queriesFile ?? "the default queries"))
             queries[name] = query;

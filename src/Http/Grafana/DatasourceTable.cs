@@ -67,7 +67,7 @@ public static class DatasourceTable
             columns.Add(new JsonObject { ["text"] = FieldTitles.Of(query.Endpoint, field), ["type"] = schema.Field(field)!.Type });
 
         var documents = index.Collection(query.Endpoint).Read(view => view.All().Where(query.Filter.Matches).ToList());
-        var hosts = index.Collection("host");
+        var hosts = index.Collection(ResourceNames.Host);
         var rows = new JsonArray();
         foreach (var document in documents)
         {
@@ -83,7 +83,7 @@ public static class DatasourceTable
     {
         null => null,
         JsonArray list => string.Join(",", list.Select(item => item is JsonValue v && v.TryGetValue<string>(out var s) ? s : item?.ToJsonString())),
-        JsonValue id when endpoint == "service" && field == "host" && id.TryGetValue<string>(out var hostId) =>
+        JsonValue id when endpoint == ResourceNames.Service && field == "host" && id.TryGetValue<string>(out var hostId) =>
             hosts.Get(hostId)?["name"]?.DeepClone() ?? hostId,
         JsonValue time when field.StartsWith("ls_last_", StringComparison.Ordinal) && time.GetValueKind() == JsonValueKind.Number =>
             // Live values are CLR numbers, stored ones JSON elements: read both through their JSON text.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Query;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Grafana;
 
@@ -28,7 +29,7 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
         try
         {
             var report = new JsonObject();
-            var grafanas = index.Collection("grafana").Read(view => view.All().Select(d => d.ToJsonObject()).ToList());
+            var grafanas = index.Collection(ResourceNames.Grafana).Read(view => view.All().Select(d => d.ToJsonObject()).ToList());
             foreach (var grafana in grafanas)
             {
                 var name = grafana["name"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : (string)grafana["_id"]!;
@@ -72,10 +73,10 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
 
             // Hosts already graphed whose services gained perfdata since: their dashboard again.
             var done = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var service in NotGraphed("service", topology))
+            foreach (var service in NotGraphed(ResourceNames.Service, topology))
             {
                 var hostId = (string)service["host"]!;
-                if (!done.Add(hostId) || index.Collection("host").Get(hostId)?.ToJsonObject() is not { } host || (bool?)host["_is_template"] == true) continue;
+                if (!done.Add(hostId) || index.Collection(ResourceNames.Host).Get(hostId)?.ToJsonObject() is not { } host || (bool?)host["_is_template"] == true) continue;
                 if (await CreateDashboardAsync(server, grafana, topology, datasources, host, cancellationToken))
                     created.Add($"{(string?)host["name"]}/{(string?)service["name"]}");
             }
@@ -123,9 +124,9 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
     /// <summary>Non-template hosts of the covered realms; unless forced, only those not graphed yet that have perfdata.</summary>
     private IEnumerable<JsonObject> HostsToGenerate(GrafanaTopology topology, bool forceGenerate) =>
         forceGenerate
-            ? index.Collection("host").Read(view => view.All()
+            ? index.Collection(ResourceNames.Host).Read(view => view.All()
                 .Where(h => (bool?)h["_is_template"] != true && topology.Realms.Contains((string?)h["_realm"] ?? "")).Select(h => h.ToJsonObject()).ToList())
-            : NotGraphed("host", topology);
+            : NotGraphed(ResourceNames.Host, topology);
 
     private List<JsonObject> NotGraphed(string resource, GrafanaTopology topology) =>
         index.Collection(resource).Read(view => view.All()
@@ -146,8 +147,8 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
             log.LogInformation("Grafana {Grafana}: no time-series datasource for the realm of host {Host}", server.Name, hostName);
             return false;
         }
-        var services = index.Collection("service").IdsWhere("host", (string)host["_id"]!)
-            .Select(id => index.Collection("service").Get(id)).OfType<StoredDocument>()
+        var services = index.Collection(ResourceNames.Service).IdsWhere("host", (string)host["_id"]!)
+            .Select(id => index.Collection(ResourceNames.Service).Get(id)).OfType<StoredDocument>()
             .Where(s => (bool?)s["_is_template"] != true && HasPerfData(s)).Select(s => s.ToJsonObject()).ToList();
         var (request, panels) = HostDashboard.Build(grafana, host, services, timeSeries, datasource, RealmPath((string?)host["_realm"]));
         var (ok, answer) = await api.PostDashboardAsync(server, request, cancellationToken);
@@ -169,7 +170,7 @@ public sealed class GrafanaCron(DocumentIndex index, DocumentWriter writer, Graf
     /// <summary>Realm names from the root to <paramref name="realmId"/>, dot-joined (<c>All.North</c>).</summary>
     private string RealmPath(string? realmId)
     {
-        var realms = index.Collection("realm");
+        var realms = index.Collection(ResourceNames.Realm);
         if (realmId is null || realms.Get(realmId) is not { } realm) return "";
         var names = (realm["_tree_parents"] as JsonArray ?? [])
             .Select(id => realms.Get((string?)id ?? "")?["name"]).Select(n => (string?)n).OfType<string>()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Grafana;
 
@@ -59,10 +60,10 @@ public sealed class GrafanaTopology
 
     public static GrafanaTopology Build(JsonObject grafana, DocumentIndex index, ILogger log)
     {
-        var realms = index.Collection("realm");
+        var realms = index.Collection(ResourceNames.Realm);
         var grafanaId = (string)grafana["_id"]!;
         var topology = new GrafanaTopology(Covered(realms.Get((string?)grafana["_realm"] ?? ""), (bool?)grafana["_sub_realm"] ?? true));
-        foreach (var type in new[] { "graphite", "influxdb" })
+        foreach (var type in new[] { ResourceNames.Graphite, ResourceNames.InfluxDb })
         {
             var linked = index.Collection(type).Read(view => view.All().Where(d => (string?)d["grafana"] == grafanaId).Select(d => d.ToJsonObject()).ToList());
             foreach (var database in linked)
@@ -83,7 +84,7 @@ public sealed class GrafanaTopology
 
     private static void Link(GrafanaTopology topology, JsonObject grafana, string type, JsonObject database, DocumentIndex index, ILogger log)
     {
-        var realms = index.Collection("realm");
+        var realms = index.Collection(ResourceNames.Realm);
         var name = (string)database["name"]!;
         var realm = (string?)database["_realm"];
         if (realm is null || !topology.Realms.Contains(realm))
@@ -92,7 +93,7 @@ public sealed class GrafanaTopology
             return;
         }
         var statsdPrefix = "";
-        if ((string?)database["statsd"] is { } statsdId && index.Collection("statsd").Get(statsdId) is { } statsd)
+        if ((string?)database["statsd"] is { } statsdId && index.Collection(ResourceNames.Statsd).Get(statsdId) is { } statsd)
         {
             if (!topology.Realms.Contains((string?)statsd["_realm"] ?? ""))
             {

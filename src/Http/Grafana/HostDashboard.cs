@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alignak.Streams.PerfData;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Grafana;
 
@@ -35,13 +36,13 @@ public static class HostDashboard
         IReadOnlyList<JsonObject> services, TimeSeriesLink timeSeries, string datasource, string realmPath)
     {
         var hostName = (string)host["name"]!;
-        var panels = new List<DashboardPanel> { new("host", (string)host["_id"]!, hostName, 1) };
+        var panels = new List<DashboardPanel> { new(ResourceNames.Host, (string)host["_id"]!, hostName, 1) };
         var rows = new JsonArray(Row($"Host {hostName} check alive", 1, host, null, hostName, timeSeries, datasource, realmPath));
         foreach (var service in services)
         {
             var serviceName = (string)service["name"]!;
             var panelId = panels.Count + 1;
-            panels.Add(new DashboardPanel("service", (string)service["_id"]!, $"{hostName}/{serviceName}", panelId));
+            panels.Add(new DashboardPanel(ResourceNames.Service, (string)service["_id"]!, $"{hostName}/{serviceName}", panelId));
             rows.Add(Row(serviceName, panelId, service, serviceName, hostName, timeSeries, datasource, realmPath));
         }
 

@@ -6,6 +6,7 @@ using Alignak.Http.Health;
 using Alignak.Http.Metrics;
 using Alignak.Persistence;
 using Alignak.Persistence.Journal;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Hosting;
 
@@ -60,7 +61,7 @@ public sealed class BackendInitializer(
     {
         await Task.Yield(); // start-up returns at once: the server listens while the entities wake
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var items = new[] { ("host", EntityKind.Host), ("service", EntityKind.Service) }
+        var items = new[] { (ResourceNames.Host, EntityKind.Host), (ResourceNames.Service, EntityKind.Service) }
             .SelectMany(c => index.Collection(c.Item1).Read(view => view.All().ToList())
                 .Where(d => (bool?)d["_is_template"] != true)
                 .Select(d => LiveEntities.Sync(c.Item2, d)))

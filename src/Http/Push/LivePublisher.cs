@@ -10,6 +10,7 @@ using Alignak.Actors.Security;
 using Alignak.Http.Metrics;
 using Alignak.Http.Settings;
 using Microsoft.AspNetCore.SignalR;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Push;
 
@@ -77,7 +78,7 @@ public sealed class LivePublisher : BackgroundService
     /// <summary>Called under the index's lock: only queues.</summary>
     private void Offer(IndexChange change)
     {
-        if (change.Resource is "user" or "userrestrictrole" or "realm") Interlocked.Increment(ref _rightsEpoch);
+        if (change.Resource is ResourceNames.User or ResourceNames.UserRestrictRole or ResourceNames.Realm) Interlocked.Increment(ref _rightsEpoch);
         if (Volatile.Read(ref _subscriptionCount) > 0) _inbox.Writer.TryWrite(change);
     }
 
@@ -408,7 +409,7 @@ public sealed class LivePublisher : BackgroundService
             if (_epoch == epoch) return _rights is not null;
             _epoch = epoch;
             _filters = new Dictionary<string, Func<IDocumentFields, bool>?>(StringComparer.Ordinal);
-            _rights = index.Collection("user").Get(UserId) is { } user && (string?)user["token"] == token ? UserRights.For(user, index) : null;
+            _rights = index.Collection(ResourceNames.User).Get(UserId) is { } user && (string?)user["token"] == token ? UserRights.For(user, index) : null;
             return _rights is not null;
         }
 

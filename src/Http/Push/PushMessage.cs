@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Push;
 
@@ -13,8 +14,8 @@ public static class PushTypes
     public const string Acknowledgement = "acknowledgement";
     public const string Downtime = "downtime";
     public const string Document = "document";
-    public const string LiveSynthesis = "livesynthesis";
-    public const string History = "history";
+    public const string LiveSynthesis = ResourceNames.LiveSynthesis;
+    public const string History = ResourceNames.History;
     public const string Resync = "resync";
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Query;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Push;
 
@@ -15,18 +16,18 @@ namespace Alignak.Http.Push;
 public sealed class PushMessages(DocumentIndex index)
 {
     /// <summary>Never pushed as documents: credentials and rights, schedulers' retention blobs.</summary>
-    private static readonly HashSet<string> Private = new(StringComparer.Ordinal) { "user", "userrestrictrole", "alignakretention" };
+    private static readonly HashSet<string> Private = new(StringComparer.Ordinal) { ResourceNames.User, ResourceNames.UserRestrictRole, ResourceNames.AlignakRetention };
 
     /// <summary>The last known acknowledgement and downtimes per item, to tell what an entity's change did to them.</summary>
     private readonly Dictionary<string, (Acknowledgement? Ack, ImmutableList<Downtime> Downtimes)> _lastLive = new(StringComparer.Ordinal);
 
     public IEnumerable<PushMessage> From(IndexChange change)
     {
-        if (change.Resource == "livesynthesis")
+        if (change.Resource == ResourceNames.LiveSynthesis)
             return change.After is { } synthesis ? [LiveSynthesisMessage(synthesis)] : [];
         if (change.Live is { } live && change.After is { } after)
             return LiveMessages(change.Resource, change.Before, after, live);
-        if (change.After is null && change.Resource is "host" or "service")
+        if (change.After is null && change.Resource is ResourceNames.Host or ResourceNames.Service)
             _lastLive.Remove((string?)change.Before?["_id"] ?? "");
         return Private.Contains(change.Resource) ? [] : [DocumentMessage(change)];
     }
@@ -34,7 +35,7 @@ public sealed class PushMessages(DocumentIndex index)
     public IEnumerable<PushMessage> FromHistory(IEnumerable<JsonObject> events) => events.Select(e => new PushMessage
     {
         Type = PushTypes.History,
-        Resource = "history",
+        Resource = ResourceNames.History,
         Id = null,
         RealmId = (string?)e["_realm"],
         HostId = (string?)(e["host"] as JsonValue),
@@ -143,7 +144,7 @@ public sealed class PushMessages(DocumentIndex index)
         return new PushMessage
         {
             Type = PushTypes.LiveSynthesis,
-            Resource = "livesynthesis",
+            Resource = ResourceNames.LiveSynthesis,
             Id = realm,
             RealmId = realm,
             RightsDocument = RightsView(synthesis),
@@ -162,10 +163,10 @@ public sealed class PushMessages(DocumentIndex index)
             ["type"] = type, ["time"] = Now(), ["resource"] = resource, ["id"] = item["_id"]?.DeepClone(),
             ["name"] = item["name"]?.DeepClone(), ["realm"] = RealmOf(resource, item),
         };
-        if (resource == "service" && (string?)(item["host"] as JsonValue) is { } hostId)
+        if (resource == ResourceNames.Service && (string?)(item["host"] as JsonValue) is { } hostId)
         {
             body["host"] = hostId;
-            body["host_name"] = index.Collection("host").Get(hostId)?["name"]?.DeepClone();
+            body["host_name"] = index.Collection(ResourceNames.Host).Get(hostId)?["name"]?.DeepClone();
         }
         return body;
     }
@@ -179,8 +180,8 @@ public sealed class PushMessages(DocumentIndex index)
             Resource = resource,
             Id = id,
             RealmId = RealmOf(resource, item),
-            HostId = resource == "host" ? id : resource == "service" ? (string?)(item["host"] as JsonValue) : null,
-            ServiceId = resource == "service" ? id : null,
+            HostId = resource == ResourceNames.Host ? id : resource == ResourceNames.Service ? (string?)(item["host"] as JsonValue) : null,
+            ServiceId = resource == ResourceNames.Service ? id : null,
             RightsDocument = RightsView(item),
             ItemKey = $"{resource}/{id}",
             Body = body,
@@ -201,7 +202,7 @@ public sealed class PushMessages(DocumentIndex index)
 
     /// <summary>A realm is its own realm for routing; everything else is in its <c>_realm</c>.</summary>
     private static string? RealmOf(string resource, IDocumentFields item) =>
-        resource == "realm" ? (string?)item["_id"] : (string?)(item["_realm"] as JsonValue);
+        resource == ResourceNames.Realm ? (string?)item["_id"] : (string?)(item["_realm"] as JsonValue);
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Query;
 using Microsoft.AspNetCore.SignalR;
+using Alignak.Actors.Resources;
 
 namespace Alignak.Http.Push;
 
@@ -65,9 +66,9 @@ public sealed class PushScope
         };
         var resource = kind switch
         {
-            ScopeKind.Realm or ScopeKind.LiveSynthesis => "realm",
-            ScopeKind.Host or ScopeKind.History => "host",
-            ScopeKind.Service => "service",
+            ScopeKind.Realm or ScopeKind.LiveSynthesis => ResourceNames.Realm,
+            ScopeKind.Host or ScopeKind.History => ResourceNames.Host,
+            ScopeKind.Service => ResourceNames.Service,
             _ => null,
         };
         var idRequired = kind is ScopeKind.Realm or ScopeKind.Host or ScopeKind.Service;
@@ -84,7 +85,7 @@ public sealed class PushScope
     {
         if (Kind is not (ScopeKind.Realm or ScopeKind.LiveSynthesis) || Id is null) return this;
         var realms = new HashSet<string>(StringComparer.Ordinal) { Id };
-        if (SubRealms) realms.UnionWith(DocumentIds.In(index.Collection("realm").Get(Id)?["_all_children"]));
+        if (SubRealms) realms.UnionWith(DocumentIds.In(index.Collection(ResourceNames.Realm).Get(Id)?["_all_children"]));
         _realms = realms;
         return this;
     }

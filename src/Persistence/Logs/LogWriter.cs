@@ -146,7 +146,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     {
         var schema = Schemas.Find(resource)!;
         if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
-        if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
+        if (ETags.StaleIfMatch(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
         DocumentValidator.Serialize(schema, changes);
         var merged = stored.DeepClone().AsObject();
         foreach (var (key, value) in changes) merged[key] = value?.DeepClone();
@@ -165,7 +165,7 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
         Func<IDocumentFields, bool>? allowed, CancellationToken cancellationToken)
     {
         if (await FindAsync(resource, id, allowed, cancellationToken) is not var (stored, storedJson)) return WriteResult.Fail(WriteStatus.NotFound);
-        if (Stale(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
+        if (ETags.StaleIfMatch(stored, ifMatch) is { } stale) return WriteResult.Fail(stale);
         if (await store.DeleteAsync(resource, id, storedJson, cancellationToken) == 0)
             return await ChangedMeanwhile(resource, id, cancellationToken);
         return new WriteResult(WriteStatus.Deleted, [], []);
@@ -196,11 +196,6 @@ public sealed class LogWriter(SqlLogStore store, DocumentIndex index)
     /// <summary>A compare-and-set that missed: the row is gone (404) or another write changed it first (412).</summary>
     private async Task<WriteResult> ChangedMeanwhile(string resource, string id, CancellationToken cancellationToken) =>
         WriteResult.Fail(await store.GetAsync(resource, id, cancellationToken) is null ? WriteStatus.NotFound : WriteStatus.PreconditionFailed);
-
-    private static WriteStatus? Stale(JsonObject stored, string? ifMatch) =>
-        string.IsNullOrWhiteSpace(ifMatch) ? WriteStatus.PreconditionRequired
-        : ETags.Normalize(ifMatch) != (string?)stored["_etag"] ? WriteStatus.PreconditionFailed
-        : null;
 
     /// <param name="json">The document as stored; by default serialized here.</param>
     private static LogRow Row(string id, long created, JsonObject document, string? json = null) => new(

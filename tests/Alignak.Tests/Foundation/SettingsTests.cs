@@ -99,6 +99,30 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_list_replaces_the_default_or_the_files_list_whole()
+    {
+        var file = WriteFile("""{"X_HEADERS": ["Authorization"], "X_DOMAINS": [], "IP_CRON": ["10.0.0.1", "10.0.0.2", "10.0.0.3"]}""");
+        var settings = Load(new() { [SettingsLoader.FileVariable] = file, ["ALIGNAK_BACKEND_IP_CRON"] = "127.0.0.1" });
+        Assert.Equal(["Authorization"], settings.XHeaders);
+        Assert.Empty(settings.XDomains);
+        Assert.Equal(["127.0.0.1"], settings.IpCron);
+    }
+
+    [Fact]
+    public void Null_where_the_original_allows_it_and_keys_in_another_case_are_not_settings()
+    {
+        var notes = new List<string>();
+        var settings = Load(new() { [SettingsLoader.FileVariable] = WriteFile("""{"HOST": null, "DATABASE": null, "port": 1}""") }, notes);
+        Assert.Equal("0.0.0.0", settings.ListenAddress);
+        Assert.Null(settings.Database);
+        Assert.Equal(5000, settings.Port);
+        Assert.Contains(notes, n => n.StartsWith("port is not a setting"));
+
+        var error = Assert.Throws<SettingsException>(() => Load(new() { [SettingsLoader.FileVariable] = WriteFile("""{"CLUSTER_HOST": null}""") }));
+        Assert.Contains(error.Problems, p => p.StartsWith("CLUSTER_HOST in") && p.EndsWith("must be a string, not null"));
+    }
+
+    [Fact]
     public void The_original_search_path_finds_settings_json_in_the_working_folder()
     {
         Assert.Contains("./settings.json", SettingsLoader.SearchPaths);

@@ -36,6 +36,14 @@ public class SchemasTests
     }
 
     [Fact]
+    public void Resource_names_are_the_schemas_names()
+    {
+        var constants = typeof(ResourceNames).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
+        Assert.Equal(Schemas.All.Keys.Order(StringComparer.Ordinal), constants);
+    }
+
+    [Fact]
     public void Find_returns_null_for_unknown_resources()
     {
         Assert.Null(Schemas.Find("nope"));

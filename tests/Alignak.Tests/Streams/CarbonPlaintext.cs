@@ -1,8 +1,12 @@
 using System.Globalization;
+using Alignak.Streams.TimeSeries;
 
-namespace Alignak.Streams.TimeSeries;
+namespace Alignak.Tests.Streams;
 
-/// <summary>Carbon's line protocol (port 2003): <c>path value timestamp\n</c>.</summary>
+/// <summary>
+/// Carbon's line protocol (port 2003): <c>path value timestamp\n</c>. The backend writes pickles only (as the
+/// original did); this is kept with the tests that pin what a plaintext line of a datapoint would be.
+/// </summary>
 public static class CarbonPlaintext
 {
     public const int DefaultPort = 2003;
