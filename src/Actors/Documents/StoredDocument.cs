@@ -19,16 +19,20 @@ namespace Alignak.Actors.Documents;
 public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<string, JsonNode?>>
 {
     private readonly Shape _shape;
+    /// <summary>Every value in the shape's order, or (with <see cref="_positions"/>) only those that differ from the shape's first document.</summary>
     private readonly JsonNode?[] _values;
+    /// <summary>The sorted positions of <see cref="_values"/> when sparse; null when <see cref="_values"/> has them all.</summary>
+    private readonly ushort[]? _positions;
     /// <summary>Holds the document's own (not shared) values, so they have a parent.</summary>
     private readonly JsonArray? _own;
     private string? _liveEtag;
     private JsonNode? _liveEtagNode;
 
-    private StoredDocument(Shape shape, JsonNode?[] values, JsonArray? own, LiveState? live)
+    private StoredDocument(Shape shape, JsonNode?[] values, ushort[]? positions, JsonArray? own, LiveState? live)
     {
         _shape = shape;
         _values = values;
+        _positions = positions;
         _own = own;
         Live = live;
     }
@@ -66,10 +70,18 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
             var name = _shape.WithLive(live.Kind).Names[position];
             // Made for each read, never kept: a document kept the whole live JSON of every item once read (2.4 KB each).
             if (LiveFields.IsModelled(live.Kind, name)) return LiveFields.Read(live, name);
-            if (name == "_etag" && _shape.PositionOf("_etag") is var at and >= 0 && _values[at] is JsonValue) return LiveEtagNode();
+            if (name == "_etag" && _shape.PositionOf("_etag") is var at and >= 0 && Stored(at) is JsonValue) return LiveEtagNode();
             if (position >= _shape.Names.Length) return null;
         }
-        return _values[position];
+        return Stored(position);
+    }
+
+    /// <summary>The stored value at a position of the shape.</summary>
+    private JsonNode? Stored(int position)
+    {
+        if (_positions is null) return _values[position];
+        var index = Array.BinarySearch(_positions, (ushort)position);
+        return index >= 0 ? _values[index] : _shape.Common[position];
     }
 
     private JsonNode LiveEtagNode()
@@ -88,14 +100,14 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
     {
         get
         {
-            var stored = _shape.PositionOf("_etag") is var at and >= 0 && _values[at] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            var stored = _shape.PositionOf("_etag") is var at and >= 0 && Stored(at) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             if (Live is null || stored is null) return stored;
             return _liveEtag ??= Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(stored + LiveFields.ToJson(Live).ToJsonString())));
         }
     }
 
     /// <summary>The same configuration with another live state (nothing is copied).</summary>
-    public StoredDocument WithLive(LiveState live) => new(_shape, _values, _own, live);
+    public StoredDocument WithLive(LiveState live) => new(_shape, _values, _positions, _own, live);
 
     /// <summary>A mutable copy, the caller's own (the write side's working copy).</summary>
     public JsonObject ToJsonObject()
@@ -173,7 +185,34 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
             own = JsonArray.Create(parsed.RootElement.Clone())!;
             for (var i = 0; i < unique.Count; i++) values[unique[i].Position] = own[i];
         }
-        return new StoredDocument(table.ShapeOf([.. names]), [.. values], own, live);
+        var shape = table.ShapeOf([.. names], values);
+        return Sparse(shape, values, out var positions) is { } differing
+            ? new StoredDocument(shape, differing, positions, own, live)
+            : new StoredDocument(shape, [.. values], null, own, live);
+    }
+
+    /// <summary>
+    /// The values that differ from the shape's common ones (documents made alike differ in a few fields: their id,
+    /// name, dates and ETag), or null when so many differ that the whole row is smaller.
+    /// </summary>
+    private static JsonNode?[]? Sparse(Shape shape, List<JsonNode?> values, out ushort[]? positions)
+    {
+        positions = null;
+        if (values.Count > ushort.MaxValue) return null;
+        var differing = 0;
+        for (var i = 0; i < values.Count; i++)
+            if (!ReferenceEquals(values[i], shape.Common[i])) differing++;
+        // A sparse slot costs a reference and a position (10 bytes), a dense one a reference (8).
+        if (differing * 10 >= values.Count * 8) return null;
+        positions = new ushort[differing];
+        var kept = new JsonNode?[differing];
+        for (int i = 0, k = 0; i < values.Count; i++)
+        {
+            if (ReferenceEquals(values[i], shape.Common[i])) continue;
+            positions[k] = (ushort)i;
+            kept[k++] = values[i];
+        }
+        return kept;
     }
 }
 
@@ -215,8 +254,11 @@ public sealed class FieldTable
         return true;
     }
 
-    /// <summary>The shape of these names, shared with every document that has the same.</summary>
-    internal Shape ShapeOf(string[] names)
+    /// <summary>
+    /// The shape of these names, shared with every document that has the same; a new shape takes
+    /// <paramref name="values"/> (its first document's) as its common values.
+    /// </summary>
+    internal Shape ShapeOf(string[] names, IReadOnlyList<JsonNode?> values)
     {
         var key = string.Join('\0', names);
         lock (Gate)
@@ -227,7 +269,7 @@ public sealed class FieldTable
                 if (_names.TryGetValue(names[i], out var name)) names[i] = name;
                 else _names[names[i]] = names[i];
             }
-            return _shapes[key] = new Shape(names);
+            return _shapes[key] = new Shape(names, [.. values]);
         }
     }
 }
@@ -238,15 +280,18 @@ public sealed class Shape
     private readonly Dictionary<string, int> _positions;
     private Shape? _hostLive, _serviceLive;
 
-    internal Shape(string[] names)
+    internal Shape(string[] names, JsonNode?[]? common = null)
     {
         Names = names;
+        Common = common ?? new JsonNode?[names.Length];
         Encoded = names.Select(n => JsonEncodedText.Encode(n)).ToArray();
         _positions = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++) _positions.TryAdd(names[i], i);
     }
 
     public string[] Names { get; }
+    /// <summary>The values a sparse document of this shape has unless it says otherwise.</summary>
+    internal JsonNode?[] Common { get; }
     internal JsonEncodedText[] Encoded { get; }
 
     public int PositionOf(string name) => _positions.TryGetValue(name, out var position) ? position : -1;

@@ -12,7 +12,7 @@ namespace Alignak.Actors.Live;
 /// each time) with a snapshot every <see cref="SnapshotEvery"/> events, after which older events are deleted so
 /// the journal stays bounded. Replies once the event is durable, then publishes the change once.
 /// </summary>
-public abstract class LiveEntity : PersistentActor, IWithTimers
+public abstract class LiveEntity : PersistentActor
 {
     public const string ChangesTopic = "live";
     public const int SnapshotEvery = 100;
@@ -41,7 +41,11 @@ public abstract class LiveEntity : PersistentActor, IWithTimers
     /// <summary>Who waits for the event being persisted (told if the journal fails).</summary>
     private IActorRef _persisting = ActorRefs.Nobody;
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>
+    /// The next downtime start or end. A scheduled tell rather than Akka's timers: those give every actor a timer
+    /// scheduler, its table and its own logger (about 400 B each), and few entities ever have a downtime.
+    /// </summary>
+    private ICancelable? _downtimeTimer;
 
     public static string PersistenceIdOf(EntityKind kind, string id) => (kind == EntityKind.Host ? "host-" : "service-") + id;
 
@@ -209,7 +213,10 @@ public abstract class LiveEntity : PersistentActor, IWithTimers
         return true;
     }
 
-    private sealed record DowntimeTimer;
+    private sealed record DowntimeTimer
+    {
+        public static readonly DowntimeTimer Instance = new();
+    }
 
     /// <summary>
     /// Told to itself (with no sender) after a reply: Akka's cell keeps the last message's sender until the next
@@ -326,7 +333,8 @@ public abstract class LiveEntity : PersistentActor, IWithTimers
     /// </summary>
     private void ReplyAfterHost(ServiceOverallChanged message, LiveReply reply, IActorRef replyTo)
     {
-        var log = Logger;
+        // The system's logger: the entity's own would be made (with its path) for every service that waits here.
+        var log = Context.System.Log;
         var persistenceId = PersistenceId;
         Hosts.Ask<LiveReply>(message, HostTimeout).ContinueWith(asked =>
         {
@@ -346,10 +354,17 @@ public abstract class LiveEntity : PersistentActor, IWithTimers
     {
         if (_state is null) return;
         var now = Now();
-        if (LiveRules.NextTimer(_state, now) is { } at)
-            Timers.StartSingleTimer("downtime", new DowntimeTimer(), TimeSpan.FromSeconds(Math.Max(0, at - now)));
-        else
-            Timers.Cancel("downtime");
+        _downtimeTimer?.Cancel();
+        // A tick already in the mailbox when cancelled only re-evaluates the state at its time, as any tick does.
+        _downtimeTimer = LiveRules.NextTimer(_state, now) is { } at
+            ? Context.System.Scheduler.ScheduleTellOnceCancelable(TimeSpan.FromSeconds(Math.Max(0, at - now)), Self, DowntimeTimer.Instance, ActorRefs.NoSender)
+            : null;
+    }
+
+    protected override void PostStop()
+    {
+        _downtimeTimer?.Cancel();
+        base.PostStop();
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

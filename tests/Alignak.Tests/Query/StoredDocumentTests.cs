@@ -92,6 +92,39 @@ public class StoredDocumentTests
         Assert.Equal(Realm, (string?)copy["realm"]);
     }
 
+    [Fact]
+    public void Documents_of_one_shape_read_their_own_values_whether_few_or_all_differ_from_the_first()
+    {
+        // Same fields in the same order: the later documents keep only what differs from the first.
+        static string Different(string id) => new JsonObject
+        {
+            ["_id"] = id, ["name"] = "dns", ["_realm"] = "5a1b2c3d4e5f6a7b8c9d0e2f", ["max_check_attempts"] = 5,
+            ["business_impact"] = 1, ["ls_state"] = "OK", ["ls_state_type"] = "SOFT", ["ls_last_check"] = 17,
+            ["tags"] = new JsonArray(), ["customs"] = new JsonObject(), ["notes"] = "", ["check_command"] = "5a1b2c3d4e5f6a7b8c9d0e3f",
+            ["_etag"] = "fedcba9876543210fedcba9876543210fedcba98",
+        }.ToJsonString();
+        var documents = new[]
+        {
+            ("5a1b2c3d4e5f6a7b8c9d0e01", ServiceJson("5a1b2c3d4e5f6a7b8c9d0e01", "http")),
+            ("5a1b2c3d4e5f6a7b8c9d0e02", ServiceJson("5a1b2c3d4e5f6a7b8c9d0e02", "http")),
+            ("5a1b2c3d4e5f6a7b8c9d0e03", ServiceJson("5a1b2c3d4e5f6a7b8c9d0e03", "ssh")),
+            ("5a1b2c3d4e5f6a7b8c9d0e04", Different("5a1b2c3d4e5f6a7b8c9d0e04")),
+        };
+        var index = new DocumentIndex();
+        index.Apply(documents.Select(d => new DocumentChange("service", d.Item1, Revisions.Next(), d.Item2)));
+        // The first one gone, the others still read whole.
+        index.Apply([new DocumentChange("service", documents[0].Item1, Revisions.Next(), null)]);
+
+        foreach (var (id, json) in documents.Skip(1))
+        {
+            var document = index.Collection("service").Get(id)!;
+            Assert.Equal(JsonNode.Parse(json)!.ToJsonString(), document.ToJsonString());
+            Assert.Equal(JsonNode.Parse(json)!["name"]!.GetValue<string>(), (string?)document["name"]);
+            Assert.Equal(JsonNode.Parse(json)!["_etag"]!.GetValue<string>(), document.Etag);
+        }
+        Assert.Null(index.Collection("service").Get(documents[0].Item1));
+    }
+
     [Theory]
     [InlineData("""{"name":"http"}""", true)]
     [InlineData("""{"name":"ssh"}""", false)]
