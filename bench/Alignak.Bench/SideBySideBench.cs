@@ -102,8 +102,10 @@ public static class SideBySideBench
                 $"server CPU {run.CpuPerResultUs:F0} µs per result, non-2xx/errors {run.Errors}");
         }
 
-        // At rest (BENCH_REST_SECONDS: longer, to take a heap dump of the server meanwhile).
-        await Task.Delay(TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_REST_SECONDS"), out var rest) ? rest : 5));
+        // Right after the loads, then at rest (BENCH_REST_SECONDS: longer, to take a heap dump of the server meanwhile):
+        // 30 s give our server's memory release (a look every 10 s) the time to see it quiet.
+        var oursLoadedRss = Rss([ours.Pid]);
+        await Task.Delay(TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_REST_SECONDS"), out var rest) ? rest : 30));
         var oursRss = Rss([ours.Pid]);
         var theirRss = Rss(icinga.Pids());
         Console.WriteLine();
@@ -120,7 +122,8 @@ public static class SideBySideBench
         Console.WriteLine();
         Console.WriteLine($"RSS at rest after the loads, {objects} objects: ours {oursRss / 1048576.0:F0} MiB = {oursRss / (double)objects / 1024:F1} KiB per object " +
             $"({(oursRss - oursEmptyRss) / (double)objects / 1024:F1} KiB over the empty server's {oursEmptyRss / 1048576.0:F0} MiB); " +
-            $"Icinga 2 {theirRss / 1048576.0:F0} MiB = {theirRss / (double)objects / 1024:F1} KiB per object (its processes together)");
+            $"Icinga 2 {theirRss / 1048576.0:F0} MiB = {theirRss / (double)objects / 1024:F1} KiB per object (its processes together); " +
+            $"ours right after the last load {oursLoadedRss / 1048576.0:F0} MiB = {oursLoadedRss / (double)objects / 1024:F1} KiB per object");
 
         if (scale) await ScalePhase.RunAsync(ours, ourAuth, icinga, theirAuth, objects, configSeconds, oursRss, theirRss);
     }

@@ -100,6 +100,8 @@ public static class BackendApp
         });
         // Registered after Akka, so it starts once the actor system is up and before requests are served.
         builder.Services.AddHostedService<BackendInitializer>();
+        builder.Services.AddSingleton<MemoryRelease>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MemoryRelease>());
         builder.Services.AddHostedService<LogRetention>();
         builder.Services.AddSingleton<LiveSynthesisHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveSynthesisHistory>());
