@@ -65,7 +65,7 @@ public sealed record LiveState
     public int StateChanged { get; init; }
     public long LastHardStateChanged { get; init; }
     /// <summary><c>ls_last_time_&lt;state&gt;</c> by lower-case state name.</summary>
-    public ImmutableSortedDictionary<string, long> LastTimes { get; init => field = StateNames.Shared(value); } = ImmutableSortedDictionary<string, long>.Empty;
+    public StateTimes LastTimes { get; init => field = value.WithKeys(StateNames.Shared); }
     public long LastNotification { get; init; }
     public int OverallStateId { get; init; } = 3;
     /// <summary>The state of the last HARD result: what the overall state reflects while a problem is still SOFT.</summary>
@@ -105,13 +105,4 @@ public static class StateNames
         "up" => "up", "down" => "down", "unreachable" => "unreachable",
         _ => name,
     };
-
-    /// <summary>The same times keyed by the shared names (the map itself when its keys already are).</summary>
-    public static ImmutableSortedDictionary<string, long> Shared(ImmutableSortedDictionary<string, long> times)
-    {
-        foreach (var key in times.Keys)
-            if (!ReferenceEquals(key, Shared(key)))
-                return times.ToImmutableSortedDictionary(p => Shared(p.Key), p => p.Value, times.KeyComparer);
-        return times;
-    }
 }
