@@ -103,9 +103,9 @@ public static class SideBySideBench
         }
 
         // Right after the loads, then at rest (BENCH_REST_SECONDS: longer, to take a heap dump of the server meanwhile):
-        // 30 s give our server's memory release (a look every 10 s) the time to see it quiet.
+        // 75 s give our server's memory release (after a quiet minute) its time.
         var oursLoadedRss = Rss([ours.Pid]);
-        await Task.Delay(TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_REST_SECONDS"), out var rest) ? rest : 30));
+        await Task.Delay(TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_REST_SECONDS"), out var rest) ? rest : 75));
         var oursRss = Rss([ours.Pid]);
         var theirRss = Rss(icinga.Pids());
         Console.WriteLine();
