@@ -95,7 +95,7 @@ public static class LiveRules
             LastStateChanged = changed ? t : s.LastStateChanged,
             LastHardStateChanged = hardChanged ? t : s.LastHardStateChanged,
             StateChanged = changed ? 1 : 0,
-            LastTimes = s.LastTimes.SetItem(StateNames.Shared(state.ToLowerInvariant()), t),
+            LastTimes = s.LastTimes.SetItem(StateNames.LastTimeKey(state), t),
             Output = result.Output,
             LongOutput = result.LongOutput,
             PerfData = result.PerfData,

@@ -105,4 +105,12 @@ public static class StateNames
         "up" => "up", "down" => "down", "unreachable" => "unreachable",
         _ => name,
     };
+
+    /// <summary>The shared lower-case name <see cref="LiveState.LastTimes"/> keys a state by (no new string per result).</summary>
+    public static string LastTimeKey(string state) => state switch
+    {
+        "OK" => "ok", "WARNING" => "warning", "CRITICAL" => "critical", "UNKNOWN" => "unknown",
+        "UP" => "up", "DOWN" => "down", "UNREACHABLE" => "unreachable",
+        _ => Shared(state.ToLowerInvariant()),
+    };
 }

@@ -117,7 +117,8 @@ public readonly struct StateTimes : IReadOnlyDictionary<string, long>, IEquatabl
             var times = Empty;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
-                var name = StateNames.Shared(reader.GetString()!);
+                // The state's init accessor shares the names.
+                var name = reader.GetString()!;
                 reader.Read();
                 times = times.SetItem(name, reader.GetInt64());
             }
