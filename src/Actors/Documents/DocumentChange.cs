@@ -7,6 +7,7 @@ namespace Alignak.Actors.Documents;
 /// only if that is still the stored one, so two writers that changed one document at once cannot both win.
 /// </summary>
 public sealed record DocumentChange(string Resource, string Id, long Revision, string? Json, long BasedOn = DocumentChange.Unchecked)
+    : IDocumentMessage
 {
     /// <summary>Written whatever is stored (changes that no write planned: loads, live state).</summary>
     public const long Unchecked = -1;

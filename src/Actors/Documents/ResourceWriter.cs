@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
+using Alignak.Actors.Messaging;
 using Alignak.Actors.Resources;
 
 namespace Alignak.Actors.Documents;
@@ -28,14 +29,28 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ResourceWriter(DocumentIndex index, IDocumentStore store)
+    private readonly MessageLimits _limits;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+
+    public ResourceWriter(DocumentIndex index, IDocumentStore store, MessageLimits limits)
     {
         _index = index;
         _store = store;
+        _limits = limits;
         _planner = new WritePlanner(index);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         Ready();
     }
+
+    /// <summary>The reply, whole or in parts (<see cref="WriteReplies"/>).</summary>
+    private static void Reply(IActorRef replyTo, WriteResult result)
+    {
+        foreach (var message in WriteReplies.For(result, replyTo)) replyTo.Tell(message);
+    }
+
+    /// <summary>In a cluster, a document every node must receive cannot be larger than one message may carry.</summary>
+    private DocumentChange? TooLarge(IReadOnlyList<DocumentChange> changes) =>
+        _cluster.State.Members.Count > 1 ? changes.FirstOrDefault(c => !_limits.Fits(c.Json)) : null;
 
     private sealed record Committed(WriteResult Result, IActorRef ReplyTo);
 
@@ -64,12 +79,18 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
         catch (Exception e)
         {
             _log.Error(e, "Write to {0} could not be planned", command.Resource);
-            replyTo.Tell(WriteResult.Fail(WriteStatus.BadRequest, e.Message));
+            Reply(replyTo, WriteResult.Fail(WriteStatus.BadRequest, e.Message));
             return;
         }
         if (result.Changes.Count == 0)
         {
-            replyTo.Tell(result);
+            Reply(replyTo, result);
+            return;
+        }
+        if (TooLarge(result.Changes) is { } large)
+        {
+            Reply(replyTo, WriteResult.Fail(WriteStatus.TooLarge,
+                $"{large.Resource} {large.Id} would be {MessageLimits.Bytes(large.Json)} bytes, more than the {_limits.MaxTextBytes} bytes one node may pass to another; nothing was written"));
             return;
         }
         _store.CommitAsync(result.Changes, CancellationToken.None).PipeTo(Self,
@@ -83,8 +104,9 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
         Receive<Committed>(committed =>
         {
             _index.Apply(committed.Result.Changes);
-            _mediator.Tell(new Publish(ChangesTopic, new DocumentsChanged(committed.Result.Changes)));
-            committed.ReplyTo.Tell(committed.Result);
+            foreach (var publication in WriteReplies.Publications(committed.Result.Changes))
+                _mediator.Tell(new Publish(ChangesTopic, publication));
+            Reply(committed.ReplyTo, committed.Result);
             Stash.UnstashAll();
             Become(Ready);
         });
@@ -98,11 +120,11 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
                     TimeSpan.FromMilliseconds(5 * failed.Attempt));
             }
             else if (conflict)
-                failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Conflict, failed.Cause.Message));
+                Reply(failed.ReplyTo, WriteResult.Fail(WriteStatus.Conflict, failed.Cause.Message));
             else
             {
                 _log.Error(failed.Cause, "Write could not be committed; nothing was changed");
-                failed.ReplyTo.Tell(WriteResult.Fail(WriteStatus.Unavailable, "The database did not accept the write"));
+                Reply(failed.ReplyTo, WriteResult.Fail(WriteStatus.Unavailable, "The database did not accept the write"));
             }
             Stash.UnstashAll();
             Become(Ready);
@@ -111,8 +133,11 @@ public sealed class ResourceWriter : ReceiveActor, IWithStash, IWithTimers
     }
 }
 
-/// <summary>The publication of accepted changes that every node's index consumes.</summary>
-public sealed record DocumentsChanged(IReadOnlyList<DocumentChange> Changes);
+/// <summary>
+/// The publication of accepted changes that every node's index consumes; a large write's changes come in several
+/// (<see cref="WriteReplies.Publications"/>).
+/// </summary>
+public sealed record DocumentsChanged(IReadOnlyList<DocumentChange> Changes) : IDocumentMessage;
 
 /// <summary>Routes a write to the writer of its resource. Hashing is Murmur-based, stable across processes.</summary>
 public sealed class ResourceWriterMessageExtractor() : HashCodeMessageExtractor(ShardCount)
@@ -141,14 +166,18 @@ public interface IWriteObserver
 }
 
 /// <summary>The edge's way to write: ask the resource's writer, then make the change visible here.</summary>
-public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, DocumentIndex index, IEnumerable<IWriteObserver> observers)
+public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, DocumentIndex index, IEnumerable<IWriteObserver> observers,
+    ActorSystem system, MessageLimits limits)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public async Task<WriteResult> SendAsync(IResourceCommand command, CancellationToken cancellationToken = default)
     {
         var region = await writers.GetAsync(cancellationToken);
-        var result = await region.Ask<WriteResult>(command, Timeout, cancellationToken);
+        if (!FitsOneMessage(command))
+            return WriteResult.Fail(WriteStatus.TooLarge,
+                $"The write is more than the {limits.MaxTextBytes} bytes one node may pass to another; nothing was written");
+        var result = await WriteReplies.AskAsync(system, region, command, Timeout, cancellationToken);
         // Read-your-writes on this node even when the writer lives on another one.
         index.Apply(result.Changes);
         if (result.Changes.Count == 0) return result;
@@ -163,6 +192,17 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
                 ? item with { ETag = etag.GetValue<string>() } : item).ToList(),
         };
     }
+
+    /// <summary>In a cluster, whether the command can reach a writer on another node.</summary>
+    private bool FitsOneMessage(IResourceCommand command) =>
+        Akka.Cluster.Cluster.Get(system).State.Members.Count <= 1 || command switch
+        {
+            CreateDocuments create => limits.Fits(create.Json),
+            PatchDocument patch => limits.Fits(patch.Json),
+            ReplaceDocument replace => limits.Fits(replace.Json),
+            DeleteAllDocuments { OnlyIds: { } ids } => limits.Fits(ids.Sum(id => (long)id.Length + 3)),
+            _ => true,
+        };
 }
 
 public static class ResourceWriterHosting
@@ -173,6 +213,7 @@ public static class ResourceWriterHosting
                 (_, _, resolver) => _ => resolver.Props<ResourceWriter>(),
                 new ResourceWriterMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+            .WithCustomSerializer("alignak-documents", [typeof(IDocumentMessage)], system => new DocumentSerializer(system))
             .WithActors((system, registry, resolver) =>
                 registry.Register<DocumentIndexFeeder>(
                     system.ActorOf(resolver.Props<DocumentIndexFeeder>(), "document-index-feeder")));

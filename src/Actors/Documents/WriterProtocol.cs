@@ -1,7 +1,13 @@
 namespace Alignak.Actors.Documents;
 
+/// <summary>
+/// Every message of the documents' writers that may cross nodes (a command, its reply, a publication); serialized with
+/// stable names (<see cref="DocumentSerializer"/>).
+/// </summary>
+public interface IDocumentMessage;
+
 /// <summary>A write to one resource; routed to that resource's writer.</summary>
-public interface IResourceCommand
+public interface IResourceCommand : IDocumentMessage
 {
     string Resource { get; }
 }
@@ -56,10 +62,12 @@ public enum WriteStatus
     Conflict,
     /// <summary>503: the database did not take the write; nothing was changed.</summary>
     Unavailable,
+    /// <summary>413: a document, or the write itself, is larger than one node may pass to another.</summary>
+    TooLarge,
 }
 
 /// <summary>What happened to one posted or written item: its meta fields, or its issues (JSON text).</summary>
-public sealed record ItemOutcome(string? Id, string? Created, string? Updated, string? ETag, string? IssuesJson)
+public sealed record ItemOutcome(string? Id, string? Created, string? Updated, string? ETag, string? IssuesJson) : IDocumentMessage
 {
     public bool IsValid => IssuesJson is null;
 }
@@ -69,7 +77,7 @@ public sealed record WriteResult(
     IReadOnlyList<ItemOutcome> Items,
     IReadOnlyList<DocumentChange> Changes,
     string? Message = null,
-    bool Batch = false)
+    bool Batch = false) : IDocumentMessage
 {
     public static WriteResult Fail(WriteStatus status, string? message = null) => new(status, [], [], message);
 

@@ -89,6 +89,7 @@ public static class WriteResponses
         WriteStatus.Forbidden => EveResults.Error(StatusCodes.Status403Forbidden, result.Message ?? ""),
         WriteStatus.Conflict => EveResults.Error(StatusCodes.Status409Conflict, EveResults.ConflictMessage),
         WriteStatus.BadRequest => EveResults.Error(StatusCodes.Status400BadRequest, result.Message ?? RequestBody.BadRequestMessage),
+        WriteStatus.TooLarge => EveResults.Error(StatusCodes.Status413PayloadTooLarge, result.Message ?? ""),
         _ => EveResults.Error(StatusCodes.Status503ServiceUnavailable, result.Message ?? "The backend could not complete the request"),
     };
 

@@ -1,8 +1,6 @@
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
+using Alignak.Actors.Messaging;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Actors.Security;
@@ -60,6 +58,8 @@ public static class BackendApp
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<IDocumentStore>(new SqlDocumentStore(database));
         builder.Services.AddSingleton<DocumentIndex>();
+        var limits = new MessageLimits(settings.MaxRequestBodySize);
+        builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton<DocumentWriter>();
         builder.Services.AddSingleton<LiveEntities>();
         builder.Services.AddSingleton<IWriteObserver, LiveEffects>();
@@ -89,14 +89,10 @@ public static class BackendApp
                 .WithBackendHealthChecks()
                 // Akka's last lines, after the loggers stopped, would be plain text among the JSON.
                 .AddHocon(settings.LogFormat == LogFormat.Json ? "akka.stdout-loglevel = OFF" : "", HoconAddMode.Prepend)
-                .WithRemoting(settings.ClusterHost, settings.ClusterPort)
-                .WithClustering(new ClusterOptions { SeedNodes = settings.ClusterSeedNodes.ToArray() })
+                .WithBackendCluster(settings, limits)
                 .WithSqlPersistence(database)
                 .AddResourceWriters()
                 .AddLiveEntities();
-            if (settings.ClusterSeedNodes.Count == 0)
-                // One process is a one-node cluster that joins itself.
-                akka.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
         });
         // Registered after Akka, so it starts once the actor system is up and before requests are served.
         builder.Services.AddHostedService<BackendInitializer>();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Alignak.Actors.Messaging;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Http.Auth;
@@ -109,9 +110,19 @@ public sealed class HistoryPublication(LogWriter logs, ActorSystem system, LiveP
     {
         var others = Cluster.Get(system).State.Members.Count > 1;
         if (!others && !publisher.HasSubscribers) return;
-        var copies = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray());
-        if (others) _mediator.Tell(new Publish(HistoryRecorded.Topic, new HistoryRecorded(copies)));
-        else publisher.OfferHistory(copies);
+        if (!others)
+        {
+            publisher.OfferHistory(new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()));
+            return;
+        }
+        // A bulk of check results makes as many events: published in parts that one message between nodes can carry.
+        var sizes = events.Select(e => MessageLimits.Bytes(e.ToJsonString()) + 16).ToList();
+        foreach (var range in MessageLimits.Pack(sizes))
+        {
+            var (start, end) = (range.Start.Value, range.End.Value);
+            var copies = new JsonArray(events.Skip(start).Take(end - start).Select(e => (JsonNode)e.DeepClone()).ToArray());
+            _mediator.Tell(new Publish(HistoryRecorded.Topic, new HistoryRecorded(copies)));
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -184,6 +184,22 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_server_refuses_seed_nodes_on_SQLite_at_start_and_says_why()
+    {
+        await using var database = TestDatabase.Sqlite();
+        await using var server = ServerProcess.Launch(database, new Dictionary<string, string>
+        {
+            ["ALIGNAK_BACKEND_CLUSTER_SEED_NODES"] = "akka.tcp://alignak@127.0.0.1:4053",
+        }, _folder);
+        Assert.Equal(2, await server.WaitExitAsync());
+        Assert.Contains("CLUSTER_SEED_NODES: a cluster of several nodes needs DATABASE_PROVIDER postgresql", server.Output);
+        Assert.DoesNotContain("Now listening", server.Output);
+        Assert.DoesNotContain("Unhandled exception", server.Output);
+        // Nothing was started on the file: it was not even created.
+        Assert.False(File.Exists(database.ConnectionString["Data Source=".Length..]));
+    }
+
+    [Fact]
     public async Task The_server_starts_unchanged_on_an_original_settings_file()
     {
         await using var database = TestDatabase.Sqlite();
