@@ -177,7 +177,7 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
         if (!FitsOneMessage(command))
             return WriteResult.Fail(WriteStatus.TooLarge,
                 $"The write is more than the {limits.MaxTextBytes} bytes one node may pass to another; nothing was written");
-        var result = await WriteReplies.AskAsync(system, region, command, Timeout, cancellationToken);
+        var result = await WriteReplies.AskAsync(system, region, WithLiveChecked(command), Timeout, cancellationToken);
         // Read-your-writes on this node even when the writer lives on another one.
         index.Apply(result.Changes);
         if (result.Changes.Count == 0) return result;
@@ -190,6 +190,26 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
         {
             Items = result.Items.Select(item => item.Id is { } id && collection.Get(id)?["_etag"] is JsonValue etag
                 ? item with { ETag = etag.GetValue<string>() } : item).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// If-Match matching the ETag this node serves, state included: the writer then checks the configuration's own
+    /// ETag (<see cref="IConditionalCommand"/>). Any other If-Match goes as it came and fails there.
+    /// </summary>
+    private IResourceCommand WithLiveChecked(IResourceCommand command)
+    {
+        if (command is not IConditionalCommand { IfMatch: { } ifMatch } conditional
+            || index.Collection(command.Resource).Get(conditional.Id) is not { Live: not null } document
+            || ETags.Normalize(ifMatch) != document.Etag
+            || document.ConfigurationEtag is not { } configuration)
+            return command;
+        return command switch
+        {
+            PatchDocument patch => patch with { IfMatch = configuration, LiveChecked = true },
+            ReplaceDocument replace => replace with { IfMatch = configuration, LiveChecked = true },
+            DeleteDocument delete => delete with { IfMatch = configuration, LiveChecked = true },
+            _ => command,
         };
     }
 

@@ -100,11 +100,15 @@ public sealed class StoredDocument : IDocumentFields, IEnumerable<KeyValuePair<s
     {
         get
         {
-            var stored = _shape.PositionOf("_etag") is var at and >= 0 && Stored(at) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            var stored = ConfigurationEtag;
             if (Live is null || stored is null) return stored;
             return _liveEtag ??= Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(stored + LiveFields.ToJson(Live).ToJsonString())));
         }
     }
+
+    /// <summary>The ETag of the configuration alone, which only the resource's writer changes.</summary>
+    public string? ConfigurationEtag =>
+        _shape.PositionOf("_etag") is var at and >= 0 && Stored(at) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The same configuration with another live state (nothing is copied).</summary>
     public StoredDocument WithLive(LiveState live) => new(_shape, _values, _positions, _own, live);

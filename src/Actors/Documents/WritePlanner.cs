@@ -66,6 +66,12 @@ public sealed class WritePlanner(DocumentIndex index)
         // Stored documents as this write's working copies (each made once): hooks read and edit JSON objects.
         private readonly Dictionary<(string, string), JsonObject> _copies = [];
 
+        /// <summary>If-Match against the ETag the command names: the whole one, or the configuration's (<see cref="IConditionalCommand"/>).</summary>
+        private WriteStatus? Stale(IConditionalCommand command, JsonObject stored) =>
+            !command.LiveChecked || string.IsNullOrWhiteSpace(command.IfMatch) ? ETags.StaleIfMatch(stored, command.IfMatch)
+            : ETags.Normalize(command.IfMatch) == index.Collection(resource).Get(command.Id)?.ConfigurationEtag ? null
+            : WriteStatus.PreconditionFailed;
+
         private JsonObject? Stored(string res, string id)
         {
             if (_copies.TryGetValue((res, id), out var copy)) return copy;
@@ -217,7 +223,7 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (command.Mode == PatchMode.Client && ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
+            if (command.Mode == PatchMode.Client && Stale(command, stored) is { } stale)
                 return WriteResult.Fail(stale);
             if (ParseObject(command.Json) is not { } changes)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
@@ -282,7 +288,7 @@ public sealed class WritePlanner(DocumentIndex index)
         public WriteResult Replace(ReplaceDocument command)
         {
             var stored = Current(resource, command.Id);
-            if (stored is not null && ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
+            if (stored is not null && Stale(command, stored) is { } stale)
                 return WriteResult.Fail(stale);
             if (ParseObject(command.Json) is not { } document)
                 return WriteResult.Fail(WriteStatus.BadRequest, "The request body must be a JSON object");
@@ -307,7 +313,7 @@ public sealed class WritePlanner(DocumentIndex index)
         {
             var stored = Current(resource, command.Id);
             if (stored is null) return WriteResult.Fail(WriteStatus.NotFound);
-            if (ETags.StaleIfMatch(stored, command.IfMatch) is { } stale)
+            if (Stale(command, stored) is { } stale)
                 return WriteResult.Fail(stale);
             if (DefaultElements.IsProtected(resource, (string?)stored["name"]))
                 return WriteResult.Fail(WriteStatus.Refused, "This item is a default item and is protected");

@@ -27,12 +27,35 @@ public enum PatchMode
 
 /// <summary>A PATCH; <paramref name="CallerId"/> is the user whose rights the result must respect (null: a server-side change).</summary>
 public sealed record PatchDocument(string Resource, string Id, string Json, string? IfMatch, PatchMode Mode = PatchMode.Client,
-    string? CallerId = null) : IResourceCommand;
+    string? CallerId = null) : IConditionalCommand
+{
+    public bool LiveChecked { get; init; }
+}
 
 /// <summary>PUT: the whole document replaced; an unknown id creates it (Eve's upsert).</summary>
-public sealed record ReplaceDocument(string Resource, string Id, string Json, string? IfMatch, string? CallerId) : IResourceCommand;
+public sealed record ReplaceDocument(string Resource, string Id, string Json, string? IfMatch, string? CallerId) : IConditionalCommand
+{
+    public bool LiveChecked { get; init; }
+}
 
-public sealed record DeleteDocument(string Resource, string Id, string? IfMatch, string? CallerId) : IResourceCommand;
+public sealed record DeleteDocument(string Resource, string Id, string? IfMatch, string? CallerId) : IConditionalCommand
+{
+    public bool LiveChecked { get; init; }
+}
+
+/// <summary>
+/// A write to one document under If-Match. An item's ETag covers its live state, which reaches each node a moment
+/// apart, so the edge that served the ETag checks it and sends the configuration's own ETag instead
+/// (<see cref="LiveChecked"/>): the writer alone changes that one, so its check stays exact on any node.
+/// </summary>
+public interface IConditionalCommand : IResourceCommand
+{
+    string Id { get; }
+
+    string? IfMatch { get; }
+
+    bool LiveChecked { get; }
+}
 
 /// <summary>DELETE of a collection. <paramref name="OnlyIds"/> narrows it to what the caller may delete.</summary>
 public sealed record DeleteAllDocuments(string Resource, string? CallerId, IReadOnlyList<string>? OnlyIds = null)

@@ -157,12 +157,11 @@ public sealed class WireMessageTests(SqliteFixture fixture) : IClassFixture<Sqli
             if (type == typeof(JsonArray)) return new JsonArray(new JsonObject { ["n"] = seed }, "t");
             if (typeof(JsonNode).IsAssignableFrom(type))
                 return new JsonObject { ["ls_state"] = $"S{seed}", ["n"] = seed, ["nested"] = new JsonArray(seed, "é") };
+            if (type == typeof(StateTimes)) return StateTimes.Empty.SetItem($"k{seed}", seed).SetItem("ok", 7);
             if (type.IsGenericType)
             {
                 var definition = type.GetGenericTypeDefinition();
                 var arguments = type.GetGenericArguments();
-                if (definition == typeof(ImmutableSortedDictionary<,>) && arguments[0] == typeof(string) && arguments[1] == typeof(long))
-                    return ImmutableSortedDictionary<string, long>.Empty.Add($"k{seed}", seed).Add("ok", 7);
                 if (arguments.Length == 1 && typeof(IEnumerable).IsAssignableFrom(type))
                 {
                     var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(arguments[0]))!;
