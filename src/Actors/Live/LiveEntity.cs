@@ -57,11 +57,14 @@ public abstract class LiveEntity : PersistentActor
 
     public override string PersistenceId { get; }
 
-    protected LiveEntity(EntityKind kind, string id, Documents.DocumentIndex index)
+    private readonly LocalEntities _local;
+
+    protected LiveEntity(EntityKind kind, string id, Documents.DocumentIndex index, LocalEntities local)
     {
         _kind = kind;
         _id = id;
         _index = index;
+        _local = local;
         PersistenceId = PersistenceIdOf(kind, id);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         _cluster = Cluster.Get(Context.System);
@@ -312,6 +315,8 @@ public abstract class LiveEntity : PersistentActor
         if (_cluster.State.Members.Count > 1) _mediator.Tell(new Publish(ChangesTopic, new LiveChanged(change)));
     }
 
+    // Through the region even when the host runs here: a service's reports are told without waiting, and one sent
+    // directly could overtake an earlier one still on its way through the region (the host keeps the last it hears).
     private IActorRef Hosts => ActorRegistry.For(Context.System).Get<HostEntity>();
 
     /// <summary>A service's report of its overall state to its host (null state: it no longer counts, e.g. deleted).</summary>
@@ -361,8 +366,15 @@ public abstract class LiveEntity : PersistentActor
             : null;
     }
 
+    protected override void PreStart()
+    {
+        _local.Add(_kind, _id, Self);
+        base.PreStart();
+    }
+
     protected override void PostStop()
     {
+        _local.Remove(_kind, _id, Self);
         _downtimeTimer?.Cancel();
         base.PostStop();
     }
@@ -376,6 +388,6 @@ public abstract class LiveEntity : PersistentActor
     }
 }
 
-public sealed class HostEntity(string id, Documents.DocumentIndex index) : LiveEntity(EntityKind.Host, id, index);
+public sealed class HostEntity(string id, Documents.DocumentIndex index, LocalEntities local) : LiveEntity(EntityKind.Host, id, index, local);
 
-public sealed class ServiceEntity(string id, Documents.DocumentIndex index) : LiveEntity(EntityKind.Service, id, index);
+public sealed class ServiceEntity(string id, Documents.DocumentIndex index, LocalEntities local) : LiveEntity(EntityKind.Service, id, index, local);

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -28,17 +30,41 @@ public sealed class LiveIndexFeeder : ReceiveActor
     }
 }
 
+/// <summary>
+/// A command sent straight to a local entity (<see cref="LocalEntities"/>) that stopped before taking it (handed off
+/// to another node, stopped by a journal failure) lands in dead letters: it goes once more, through its shard region,
+/// which starts the entity again or finds where it went. Once only, so an entity that cannot start is not fed forever.
+/// </summary>
+public sealed class LiveCommandRedelivery : ReceiveActor
+{
+    private readonly ConditionalWeakTable<ILiveMessage, object> _redelivered = new();
+
+    public LiveCommandRedelivery()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        var registry = ActorRegistry.For(Context.System);
+        Receive<DeadLetter>(dead =>
+        {
+            if (dead.Message is not ILiveCommand command) return;
+            var region = command.Kind == EntityKind.Host ? registry.Get<HostEntity>() : registry.Get<ServiceEntity>();
+            if (dead.Recipient.Equals(region) || !_redelivered.TryAdd(command, Redelivered)) return;
+            region.Tell(command, dead.Sender);
+        });
+    }
+
+    private static readonly object Redelivered = new();
+}
+
 /// <summary>The edge's way to the entities: ask one, then make its change visible on this node.</summary>
-public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActor<ServiceEntity> services, DocumentIndex index)
+public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActor<ServiceEntity> services, DocumentIndex index, LocalEntities local)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default)
     {
-        var region = command.Kind == EntityKind.Host
-            ? await hosts.GetAsync(cancellationToken)
-            : await services.GetAsync(cancellationToken);
-        var reply = await region.Ask<LiveReply>(command, Timeout, cancellationToken);
+        var target = local.Find(command.Kind, command.EntityId)
+            ?? (command.Kind == EntityKind.Host ? await hosts.GetAsync(cancellationToken) : await services.GetAsync(cancellationToken));
+        var reply = await target.Ask<LiveReply>(command, Timeout, cancellationToken);
         // Read-your-writes on this node even when the entity lives on another one; a service's host included.
         if (reply.Change is { } change) index.ApplyLive(change);
         if (reply.HostChange is { } hostChange) index.ApplyLive(hostChange);
@@ -84,6 +110,9 @@ public static class LiveHosting
             .WithShardRegion<ServiceEntity>("service-entity", (_, _, resolver) => id => resolver.Props<ServiceEntity>(id).WithMailbox(EntityMailbox.Path),
                 new LiveEntityMessageExtractor(), options)
             .WithActors((system, registry, resolver) =>
-                registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder")));
+            {
+                registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder"));
+                registry.Register<LiveCommandRedelivery>(system.ActorOf(Props.Create<LiveCommandRedelivery>(), "live-command-redelivery"));
+            });
     }
 }

@@ -61,6 +61,7 @@ public static class BackendApp
         var limits = new MessageLimits(settings.MaxRequestBodySize);
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton<DocumentWriter>();
+        builder.Services.AddSingleton<LocalEntities>();
         builder.Services.AddSingleton<LiveEntities>();
         builder.Services.AddSingleton<IWriteObserver, LiveEffects>();
         builder.Services.AddSingleton<CheckResultIngestion>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Akka.Actor;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
 using Alignak.Persistence;
@@ -48,6 +49,31 @@ public sealed class LiveEntityTests(SqliteFixture fixture) : IClassFixture<Sqlit
 
         var late = await Entities.AskAsync(new RecordLiveState(id, EntityKind.Service, new JsonObject { ["ls_state"] = "OK" }, GateLastCheck: 999), ct);
         Assert.Equal((LiveOutcome.Ignored, "CRITICAL"), (late.Outcome, late.State!.State));
+    }
+
+    [Fact]
+    public async Task A_result_sent_straight_to_an_entity_that_stopped_meanwhile_is_taken_by_its_next_incarnation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var local = fixture.Backend.Services.GetRequiredService<LocalEntities>();
+        var id = NewId();
+        await Entities.AskAsync(Sync(id, EntityKind.Service), ct);
+        await Entities.AskAsync(new ApplyCheckResult(id, EntityKind.Service, new CheckInput(0, "up", "", "", 1000)), ct);
+        // The edge reaches a running entity directly.
+        var entity = local.Find(EntityKind.Service, id);
+        Assert.NotNull(entity);
+
+        // As in a hand-off: the entity stops, and a command the edge had already addressed to it arrives after.
+        Assert.True(await entity.GracefulStop(TimeSpan.FromSeconds(5)));
+        Assert.Null(local.Find(EntityKind.Service, id));
+        var reply = await entity.Ask<LiveReply>(new ApplyCheckResult(id, EntityKind.Service, new CheckInput(2, "down", "", "", 1001)),
+            TimeSpan.FromSeconds(10), ct);
+
+        Assert.Equal((LiveOutcome.Applied, "CRITICAL", "down"), (reply.Outcome, reply.State!.State, reply.State.Output));
+        var successor = local.Find(EntityKind.Service, id);
+        Assert.NotNull(successor);
+        Assert.NotEqual(entity, successor);
+        Assert.Equal(3, await JournalRows($"service-{id}"));
     }
 
     [Fact]
