@@ -54,8 +54,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             try { _nodes.Add(await node); }
             catch { foreach (var other in joining.Where(j => j.IsCompletedSuccessfully)) _nodes.Add(other.Result); throw; }
         }
+        // Under the whole suite on 2 cores the three nodes took more than 30 s to join.
         await WaitAsync(() => RemotingPorts.All(port => _nodes[0].Output.Contains($"moving node [{Address(port)}] to [Up]")),
-            TimeSpan.FromSeconds(30), "every node Up in the seed's view");
+            TimeSpan.FromSeconds(90), "every node Up in the seed's view");
         var admins = new List<EveClient>();
         foreach (var node in _nodes) admins.Add(await node.Client().AsAsync());
         Admins = admins;
