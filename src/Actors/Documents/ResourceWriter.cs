@@ -197,21 +197,12 @@ public sealed class DocumentWriter(IRequiredActor<ResourceWriter> writers, Docum
     /// If-Match matching the ETag this node serves, state included: the writer then checks the configuration's own
     /// ETag (<see cref="IConditionalCommand"/>). Any other If-Match goes as it came and fails there.
     /// </summary>
-    private IResourceCommand WithLiveChecked(IResourceCommand command)
-    {
-        if (command is not IConditionalCommand { IfMatch: { } ifMatch } conditional
-            || index.Collection(command.Resource).Get(conditional.Id) is not { Live: not null } document
-            || ETags.Normalize(ifMatch) != document.Etag
-            || document.ConfigurationEtag is not { } configuration)
-            return command;
-        return command switch
-        {
-            PatchDocument patch => patch with { IfMatch = configuration, LiveChecked = true },
-            ReplaceDocument replace => replace with { IfMatch = configuration, LiveChecked = true },
-            DeleteDocument delete => delete with { IfMatch = configuration, LiveChecked = true },
-            _ => command,
-        };
-    }
+    private IResourceCommand WithLiveChecked(IResourceCommand command) =>
+        command is IConditionalCommand { IfMatch: { } ifMatch } conditional
+        && index.Collection(command.Resource).Get(conditional.Id) is { Live: not null, ConfigurationEtag: { } configuration } document
+        && ETags.Normalize(ifMatch) == document.Etag
+            ? conditional.CheckedAgainst(configuration)
+            : command;
 
     /// <summary>In a cluster, whether the command can reach a writer on another node.</summary>
     private bool FitsOneMessage(IResourceCommand command) =>

@@ -68,8 +68,8 @@ public sealed class WritePlanner(DocumentIndex index)
 
         /// <summary>If-Match against the ETag the command names: the whole one, or the configuration's (<see cref="IConditionalCommand"/>).</summary>
         private WriteStatus? Stale(IConditionalCommand command, JsonObject stored) =>
-            !command.LiveChecked || string.IsNullOrWhiteSpace(command.IfMatch) ? ETags.StaleIfMatch(stored, command.IfMatch)
-            : ETags.Normalize(command.IfMatch) == index.Collection(resource).Get(command.Id)?.ConfigurationEtag ? null
+            !command.LiveChecked ? ETags.StaleIfMatch(stored, command.IfMatch)
+            : command.IfMatch == index.Collection(resource).Get(command.Id)?.ConfigurationEtag ? null
             : WriteStatus.PreconditionFailed;
 
         private JsonObject? Stored(string res, string id)

@@ -30,17 +30,23 @@ public sealed record PatchDocument(string Resource, string Id, string Json, stri
     string? CallerId = null) : IConditionalCommand
 {
     public bool LiveChecked { get; init; }
+
+    public IConditionalCommand CheckedAgainst(string configurationEtag) => this with { IfMatch = configurationEtag, LiveChecked = true };
 }
 
 /// <summary>PUT: the whole document replaced; an unknown id creates it (Eve's upsert).</summary>
 public sealed record ReplaceDocument(string Resource, string Id, string Json, string? IfMatch, string? CallerId) : IConditionalCommand
 {
     public bool LiveChecked { get; init; }
+
+    public IConditionalCommand CheckedAgainst(string configurationEtag) => this with { IfMatch = configurationEtag, LiveChecked = true };
 }
 
 public sealed record DeleteDocument(string Resource, string Id, string? IfMatch, string? CallerId) : IConditionalCommand
 {
     public bool LiveChecked { get; init; }
+
+    public IConditionalCommand CheckedAgainst(string configurationEtag) => this with { IfMatch = configurationEtag, LiveChecked = true };
 }
 
 /// <summary>
@@ -55,6 +61,9 @@ public interface IConditionalCommand : IResourceCommand
     string? IfMatch { get; }
 
     bool LiveChecked { get; }
+
+    /// <summary>This command with If-Match checked by the edge: the writer checks <paramref name="configurationEtag"/>.</summary>
+    IConditionalCommand CheckedAgainst(string configurationEtag);
 }
 
 /// <summary>DELETE of a collection. <paramref name="OnlyIds"/> narrows it to what the caller may delete.</summary>

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
 using Akka.Hosting;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Query;
@@ -112,7 +112,7 @@ public static class LiveHosting
             .WithActors((system, registry, resolver) =>
             {
                 registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder"));
-                registry.Register<LiveCommandRedelivery>(system.ActorOf(Props.Create<LiveCommandRedelivery>(), "live-command-redelivery"));
+                system.ActorOf(Props.Create<LiveCommandRedelivery>(), "live-command-redelivery");
             });
     }
 }
