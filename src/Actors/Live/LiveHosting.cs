@@ -32,12 +32,17 @@ public sealed class LiveIndexFeeder : ReceiveActor
 
 /// <summary>
 /// A command sent straight to a local entity (<see cref="LocalEntities"/>) that stopped before taking it (handed off
-/// to another node, stopped by a journal failure) lands in dead letters: it goes once more, through its shard region,
-/// which starts the entity again or finds where it went. Once only, so an entity that cannot start is not fed forever.
+/// to another node, stopped by a journal failure) lands in dead letters: it goes again through its shard region,
+/// which starts the entity again or finds where it went. The shard may not have seen the stop yet and hand the command
+/// to the stopped entity once more, so it goes after a short wait, a few times, then no more (an entity that cannot
+/// start is not fed forever; its asker times out as before).
 /// </summary>
 public sealed class LiveCommandRedelivery : ReceiveActor
 {
-    private readonly ConditionalWeakTable<ILiveMessage, object> _redelivered = new();
+    private const int MaxAttempts = 5;
+    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(50);
+
+    private readonly ConditionalWeakTable<ILiveCommand, StrongBox<int>> _attempts = new();
 
     public LiveCommandRedelivery()
     {
@@ -47,12 +52,11 @@ public sealed class LiveCommandRedelivery : ReceiveActor
         {
             if (dead.Message is not ILiveCommand command) return;
             var region = command.Kind == EntityKind.Host ? registry.Get<HostEntity>() : registry.Get<ServiceEntity>();
-            if (dead.Recipient.Equals(region) || !_redelivered.TryAdd(command, Redelivered)) return;
-            region.Tell(command, dead.Sender);
+            var attempts = _attempts.GetOrCreateValue(command);
+            if (dead.Recipient.Equals(region) || ++attempts.Value > MaxAttempts) return;
+            Context.System.Scheduler.ScheduleTellOnce(Wait * attempts.Value, region, command, dead.Sender);
         });
     }
-
-    private static readonly object Redelivered = new();
 }
 
 /// <summary>The edge's way to the entities: ask one, then make its change visible on this node.</summary>
