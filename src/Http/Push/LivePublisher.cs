@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Alignak.Actors.Documents;
 using Alignak.Actors.Live;
-using Alignak.Actors.Query;
-using Alignak.Actors.Security;
 using Alignak.Http.Metrics;
 using Alignak.Http.Settings;
 using Microsoft.AspNetCore.SignalR;
@@ -50,10 +46,10 @@ public sealed class LivePublisher : BackgroundService
     private readonly Channel<object> _inbox;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Connection> _connections = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PushConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PushSubscription> _subscriptions = new(StringComparer.Ordinal);
     /// <summary>The connections to wake after each append (copied on change).</summary>
-    private volatile Connection[] _awakeList = [];
+    private volatile PushConnection[] _awakeList = [];
     private int _subscriptionCount;
     private int _dropped;
     /// <summary>Bumped when users, their roles or realms change: rights and realm sets are computed again.</summary>
@@ -93,8 +89,8 @@ public sealed class LivePublisher : BackgroundService
 
     public void Connect(string connectionId, StoredDocument user, Action abort)
     {
-        var viewer = new Viewer((string)user["_id"]!, (string?)user["token"], abort);
-        var connection = new Connection(connectionId, viewer);
+        var viewer = new PushViewer((string)user["_id"]!, (string?)user["token"], abort);
+        var connection = new PushConnection(connectionId, viewer);
         lock (_gate)
         {
             _connections[connectionId] = connection;
@@ -106,7 +102,7 @@ public sealed class LivePublisher : BackgroundService
     /// <summary>The connection's subscriptions stay resumable for the resume window, from where their client stopped.</summary>
     public void Disconnect(string connectionId)
     {
-        Connection? connection;
+        PushConnection? connection;
         lock (_gate)
         {
             if (!_connections.Remove(connectionId, out connection)) return;
@@ -135,19 +131,19 @@ public sealed class LivePublisher : BackgroundService
                 && known.Viewer.UserId == connection.Viewer.UserId)
                 return Resume(connection, known, request.Seq);
 
-            Subscription subscription;
+            PushSubscription subscription;
             lock (connection.Gate)
             {
                 if (!connection.Viewer.EnsureFresh(_index, Volatile.Read(ref _rightsEpoch)))
                     throw new HubException("The session has ended (the user's token changed): log in again.");
                 var scope = PushScope.Parse(request, _index, connection.Viewer.MayRead);
-                subscription = new Subscription(Guid.NewGuid().ToString("N"), connection.Viewer, scope, _replay, _pushLog.Head)
+                subscription = new PushSubscription(Guid.NewGuid().ToString("N"), connection.Viewer, scope, _replay, _pushLog.Head)
                 {
                     // The scope was just computed for this epoch.
                     Epoch = Volatile.Read(ref _rightsEpoch),
                 };
                 // Asked to resume what no longer exists (expired, or another server process): start over.
-                if (request.Resume is not null) subscription.Pending.Enqueue(new Entry(subscription, PushMessage.Resync("unknown subscription")));
+                if (request.Resume is not null) subscription.Pending.Enqueue(new PushEntry(subscription, PushMessage.Resync("unknown subscription")));
                 subscription.Connection = connection;
                 connection.Subscriptions = [.. connection.Subscriptions, subscription];
             }
@@ -170,7 +166,7 @@ public sealed class LivePublisher : BackgroundService
     }
 
     /// <summary>Moves a subscription to this connection: what its client missed is sent again, or a resync.</summary>
-    private SubscribeReply Resume(Connection connection, Subscription subscription, long lastSeen)
+    private SubscribeReply Resume(PushConnection connection, PushSubscription subscription, long lastSeen)
     {
         if (subscription.Connection is { } previous && previous != connection)
             lock (previous.Gate) previous.Subscriptions = previous.Subscriptions.Where(s => s != subscription).ToArray();
@@ -183,15 +179,15 @@ public sealed class LivePublisher : BackgroundService
             subscription.Pending.Clear();
             var missed = subscription.Replayable(lastSeen);
             resumed = missed is not null;
-            if (missed is null) subscription.Pending.Enqueue(new Entry(subscription, PushMessage.Resync("gap")));
-            else foreach (var (seq, message) in missed) subscription.Pending.Enqueue(new Entry(subscription, message) { Seq = seq });
+            if (missed is null) subscription.Pending.Enqueue(new PushEntry(subscription, PushMessage.Resync("gap")));
+            else foreach (var (seq, message) in missed) subscription.Pending.Enqueue(new PushEntry(subscription, message) { Seq = seq });
             if (!connection.Subscriptions.Contains(subscription)) connection.Subscriptions = [.. connection.Subscriptions, subscription];
         }
         connection.Wake();
         return new SubscribeReply(subscription.Id, subscription.Seq, resumed);
     }
 
-    private void Forget(Subscription subscription)
+    private void Forget(PushSubscription subscription)
     {
         if (_subscriptions.Remove(subscription.Id)) Interlocked.Decrement(ref _subscriptionCount);
     }
@@ -252,7 +248,7 @@ public sealed class LivePublisher : BackgroundService
         catch (OperationCanceledException) { }
     }
 
-    private async Task SendLoopAsync(Connection connection)
+    private async Task SendLoopAsync(PushConnection connection)
     {
         var client = _hub.Clients.Client(connection.Id);
         var lastSend = 0L;
@@ -272,7 +268,7 @@ public sealed class LivePublisher : BackgroundService
             connection.Rearm();
             while (true)
             {
-                List<Entry> batch;
+                List<PushEntry> batch;
                 lock (connection.Gate)
                 {
                     if (!connection.Viewer.EnsureFresh(_index, Volatile.Read(ref _rightsEpoch)))
@@ -312,9 +308,9 @@ public sealed class LivePublisher : BackgroundService
     }
 
     /// <summary>What the connection's subscriptions get next, numbered (under the connection's lock).</summary>
-    private List<Entry> Collect(Connection connection)
+    private List<PushEntry> Collect(PushConnection connection)
     {
-        var batch = new List<Entry>();
+        var batch = new List<PushEntry>();
         var head = _pushLog.Head;
         var epoch = Volatile.Read(ref _rightsEpoch);
         foreach (var subscription in connection.Subscriptions)
@@ -329,7 +325,7 @@ public sealed class LivePublisher : BackgroundService
             if (head - subscription.Cursor > _backlog)
             {
                 subscription.Cursor = head;
-                batch.Add(new Entry(subscription, PushMessage.Resync("behind")));
+                batch.Add(new PushEntry(subscription, PushMessage.Resync("behind")));
             }
             var viewer = connection.Viewer;
             var reading = batch.Count;
@@ -338,11 +334,11 @@ public sealed class LivePublisher : BackgroundService
                 if (_pushLog.Read(subscription.Cursor) is not { } message)
                 {
                     subscription.Cursor = head;
-                    batch.Add(new Entry(subscription, PushMessage.Resync("behind")));
+                    batch.Add(new PushEntry(subscription, PushMessage.Resync("behind")));
                     break;
                 }
                 subscription.Cursor++;
-                if (subscription.Scope.Matches(message) && viewer.MayRead(message)) batch.Add(new Entry(subscription, message));
+                if (subscription.Scope.Matches(message) && viewer.MayRead(message)) batch.Add(new PushEntry(subscription, message));
             }
             Coalesce(batch, reading);
             for (var i = start; i < batch.Count; i++) subscription.Number(batch[i]);
@@ -354,7 +350,7 @@ public sealed class LivePublisher : BackgroundService
     /// Merges each state message into the next message of the same item when that one is a state message too (it
     /// takes the earlier changed fields and keeps its later place): nothing of an item is ever reordered.
     /// </summary>
-    internal static void Coalesce(List<Entry> batch, int start)
+    internal static void Coalesce(List<PushEntry> batch, int start)
     {
         Dictionary<string, int>? nextOfItem = null;
         for (var i = batch.Count - 1; i >= start; i--)
@@ -377,148 +373,11 @@ public sealed class LivePublisher : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>One message for one subscription; numbered when taken for sending (replays keep their number).</summary>
-    private static void CountSent(List<Entry> batch)
+    /// <summary>Counts sent messages by type (<c>alignak_push_messages_total</c>).</summary>
+    private static void CountSent(List<PushEntry> batch)
     {
         if (!BackendMetrics.PushMessagesSent.Enabled) return;
         foreach (var type in batch.GroupBy(e => e.Message.Type))
             BackendMetrics.PushMessagesSent.Add(type.Count(), new KeyValuePair<string, object?>("type", type.Key));
-    }
-
-    internal sealed class Entry(Subscription subscription, PushMessage message)
-    {
-        public Subscription Subscription { get; } = subscription;
-        public PushMessage Message { get; set; } = message;
-        public long? Seq { get; set; }
-    }
-
-    /// <summary>One connected user: its rights, computed again when users, roles or realms change.</summary>
-    internal sealed class Viewer(string userId, string? token, Action abort)
-    {
-        private Dictionary<string, Func<IDocumentFields, bool>?> _filters = new(StringComparer.Ordinal);
-        private UserRights? _rights;
-        private long _epoch = -1;
-
-        public string UserId { get; } = userId;
-
-        public void Abort() => abort();
-
-        /// <summary>Rights for this epoch; false when the user is gone or its token changed (logged out).</summary>
-        public bool EnsureFresh(DocumentIndex index, long epoch)
-        {
-            if (_epoch == epoch) return _rights is not null;
-            _epoch = epoch;
-            _filters = new Dictionary<string, Func<IDocumentFields, bool>?>(StringComparer.Ordinal);
-            _rights = index.Collection(ResourceNames.User).Get(UserId) is { } user && (string?)user["token"] == token ? UserRights.For(user, index) : null;
-            return _rights is not null;
-        }
-
-        public bool MayRead(string resource, IDocumentFields document)
-        {
-            if (!_filters.TryGetValue(resource, out var filter)) _filters[resource] = filter = _rights!.ReadFilter(resource);
-            return filter?.Invoke(document) ?? true;
-        }
-
-        public bool MayRead(PushMessage message) =>
-            message.RightsDocument is not { } document || MayRead(message.Resource, new JsonFields(document));
-    }
-
-    /// <summary>One subscription: its scope, its place in the log, its numbering and the messages kept for a resume.</summary>
-    internal sealed class Subscription(string id, Viewer viewer, PushScope scope, int replay, long cursor)
-    {
-        private readonly (long Seq, PushMessage Message)[] _kept = new (long, PushMessage)[replay];
-
-        public string Id { get; } = id;
-        public byte[] EnvelopePrefix { get; } = PushMessage.EnvelopePrefix(id);
-        public Viewer Viewer { get; set; } = viewer;
-        public PushScope Scope { get; } = scope;
-        public long Epoch { get; set; } = -1;
-        /// <summary>The next log position to look at.</summary>
-        public long Cursor { get; set; } = cursor;
-        /// <summary>To send before reading on: replays after a resume, resyncs.</summary>
-        public Queue<Entry> Pending { get; } = new();
-        public Connection? Connection { get; set; }
-        public DateTime? DetachedAt { get; set; }
-        /// <summary>The last number given.</summary>
-        public long Seq { get; private set; }
-
-        /// <summary>Gives the entry its number (unless it is a replay) and keeps it for a resume.</summary>
-        public void Number(Entry entry)
-        {
-            if (entry.Seq is not null) return;
-            entry.Seq = ++Seq;
-            if (_kept.Length > 0) _kept[Seq % _kept.Length] = (Seq, entry.Message);
-        }
-
-        /// <summary>The messages after <paramref name="lastSeen"/>, or null when some are no longer kept.</summary>
-        public List<(long Seq, PushMessage Message)>? Replayable(long lastSeen)
-        {
-            if (lastSeen > Seq || lastSeen < 0) return null;
-            var oldestKept = Math.Max(1, Seq - _kept.Length + 1);
-            if (lastSeen + 1 < oldestKept) return null;
-            var missed = new List<(long, PushMessage)>();
-            for (var seq = lastSeen + 1; seq <= Seq; seq++) missed.Add(_kept[seq % _kept.Length]);
-            return missed;
-        }
-    }
-
-    /// <summary>One SignalR connection: its subscriptions and the wake-up of its sender.</summary>
-    internal sealed class Connection(string id, Viewer viewer)
-    {
-        private readonly SemaphoreSlim _wake = new(0);
-        private readonly CancellationTokenSource _closing = new();
-        private int _awake;
-
-        public string Id { get; } = id;
-        public Viewer Viewer { get; } = viewer;
-        /// <summary>Guards the subscriptions' reading, numbering and moves.</summary>
-        public Lock Gate { get; } = new();
-        public Subscription[] Subscriptions { get; set; } = [];
-        public Task? Sender { get; set; }
-        public CancellationToken Closing => _closing.Token;
-
-        public void Wake()
-        {
-            if (Interlocked.Exchange(ref _awake, 1) == 0) _wake.Release();
-        }
-
-        /// <summary>Waits to be woken; false once the connection is closed. Wakes do nothing until <see cref="Rearm"/>.</summary>
-        public async Task<bool> WaitAsync()
-        {
-            try
-            {
-                await _wake.WaitAsync(_closing.Token);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        /// <summary>Called before reading the log: a change appended from now on wakes the sender again.</summary>
-        public void Rearm() => Volatile.Write(ref _awake, 0);
-
-        public void Close() => _closing.Cancel();
-    }
-
-    /// <summary>A batch as one SignalR argument: each message's shared body spliced into its envelope.</summary>
-    [JsonConverter(typeof(Converter))]
-    internal sealed class PushBatch(List<Entry> entries)
-    {
-        private readonly List<Entry> _entries = entries;
-
-        internal sealed class Converter : JsonConverter<PushBatch>
-        {
-            public override PushBatch Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-                throw new NotSupportedException("push batches are only sent");
-
-            public override void Write(Utf8JsonWriter writer, PushBatch value, JsonSerializerOptions options)
-            {
-                writer.WriteStartArray();
-                foreach (var entry in value._entries) entry.Message.WriteEnvelope(writer, entry.Subscription.EnvelopePrefix, entry.Seq!.Value);
-                writer.WriteEndArray();
-            }
-        }
     }
 }

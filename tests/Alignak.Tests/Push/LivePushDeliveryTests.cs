@@ -151,8 +151,8 @@ public sealed class PushDeliveryUnitTests
         Body = new JsonObject { ["type"] = "acknowledgement", ["id"] = id },
     };
 
-    private static List<LivePublisher.Entry> Batch(params PushMessage[] messages) =>
-        messages.Select(m => new LivePublisher.Entry(null!, m)).ToList();
+    private static List<PushEntry> Batch(params PushMessage[] messages) =>
+        messages.Select(m => new PushEntry(null!, m)).ToList();
 
     [Fact]
     public void State_messages_of_one_item_merge_at_the_later_place()
