@@ -266,6 +266,7 @@ public abstract class LiveEntity : PersistentActor
             return;
         }
         _persisting = replyTo;
+        FreshJournalBatch();
         Persist(new LiveStateRecorded(next) { Logs = rows }, recorded =>
         {
             _persisting = ActorRefs.Nobody;
@@ -288,6 +289,23 @@ public abstract class LiveEntity : PersistentActor
             ArmTimer();
         });
     }
+
+    /// <summary>
+    /// Akka's <c>Eventsourced</c> sends its batch list to the journal and makes the next one at once, so an idle
+    /// entity's empty list grows old (gen2) before the next event is added to it. After the write that old, dead list
+    /// still points at the event, its log rows, the ask and its reply, and the GC keeps all of them until its next full
+    /// collection: every check result's objects survived two collections (25 MB promoted per gen0, 40-50 ms pauses
+    /// at 5,700 results/s). A list made just before the event dies young with it. Only an empty list is replaced:
+    /// one that holds writes waiting for the journal is still Akka's to send.
+    /// </summary>
+    private void FreshJournalBatch()
+    {
+        ref var batch = ref JournalBatch(this);
+        if (batch.Count == 0) batch = new List<IPersistentEnvelope>(1);
+    }
+
+    [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = "_journalBatch")]
+    private static extern ref List<IPersistentEnvelope> JournalBatch(Eventsourced entity);
 
     /// <summary>
     /// Host: the new worst of its services, taken without an event. It derives from the services' durable states
