@@ -162,9 +162,9 @@ public abstract class LiveEntity : PersistentActor
             case DeleteMessagesFailure failure:
                 Logger.Warning("Old events of {0} not deleted: {1}", PersistenceId, failure.Cause.Message);
                 return true;
+            // The snapshot store keeps one snapshot per entity (a newer one replaces it): no older one to delete.
             case SaveSnapshotSuccess saved:
                 DeleteMessages(saved.Metadata.SequenceNr);
-                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
                 return true;
             case SaveSnapshotFailure failed:
                 Logger.Warning("Snapshot of {0} failed: {1}", PersistenceId, failed.Cause.Message);
