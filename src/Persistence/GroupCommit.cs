@@ -7,7 +7,7 @@ namespace Alignak.Persistence;
 /// Group commit: writes from many callers queue here, and one loop commits everything that waited while the
 /// previous transaction ran, in one transaction. On SQLite (one fsync per commit) and PostgreSQL (one round trip
 /// and flush per commit) this is what lets thousands of small writes per second through. Each caller's task
-/// completes once its rows are durable, or fails with the commit's error.
+/// completes once its rows are durable, or fails with the commit's error, on the loop's thread (its continuation must be short).
 /// </summary>
 public sealed class GroupCommit<TRow> : IAsyncDisposable
 {
@@ -40,7 +40,9 @@ public sealed class GroupCommit<TRow> : IAsyncDisposable
 
     public async Task WriteAsync(IReadOnlyList<TRow> rows)
     {
-        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Completed on the loop's thread: a caller's continuation (a journal telling its actors) runs there at once
+        // rather than as one more thread-pool wake per write; it must stay that short.
+        var pending = new Pending(rows, new TaskCompletionSource());
         await _queue.Writer.WriteAsync(pending);
         await pending.Done.Task;
     }
