@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alignak.Actors.Documents;
@@ -70,9 +71,14 @@ public static class DocumentValidator
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(doc);
-        var tree = DefaultsTree(schema.Fields);
-        if (tree is not null) Resolve(tree, doc);
+        if (DefaultsTrees.GetValue(schema, s => new StrongBox<JsonObject?>(DefaultsTree(s.Fields))).Value is { } tree) Resolve(tree, doc);
     }
+
+    /// <summary>
+    /// Each schema's defaults, built once: every stored document takes them (each logcheckresult an Alignak scheduler
+    /// sends), and <see cref="Resolve"/> only reads the tree, copying what it takes.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ResourceSchema, StrongBox<JsonObject?>> DefaultsTrees = new();
 
     /// <summary>
     /// What Eve's Mongo serializers did before validation: an objectid given as "" becomes null and a hex id
