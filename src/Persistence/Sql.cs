@@ -31,10 +31,12 @@ internal static class Sql
             single.Transaction = transaction;
             single.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, c) => $"@p{c}"))})";
             var parameters = columns.Select((_, c) => single.Parameter($"@p{c}")).ToArray();
+            // Synchronously: Microsoft.Data.Sqlite's async calls complete synchronously anyway, at the cost of a task each.
             foreach (var row in rows)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 for (var c = 0; c < columns.Length; c++) parameters[c].Value = row[c] ?? DBNull.Value;
-                await single.ExecuteNonQueryAsync(cancellationToken);
+                single.ExecuteNonQuery();
             }
             return;
         }

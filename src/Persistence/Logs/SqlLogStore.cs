@@ -44,9 +44,12 @@ public sealed class SqlLogStore(DatabaseOptions options) : IAsyncDisposable
     /// <summary>Commits what is queued, then stops the writer (the host disposes the store last).</summary>
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
-    /// <summary>Rows of either log, all in one transaction (shared with other requests' rows); returns once durable.</summary>
-    public Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
-        _writes.WriteAsync(rows).WaitAsync(cancellationToken);
+    /// <summary>
+    /// Rows of either log, all in one transaction (shared with other requests' rows); returns once durable, on the
+    /// thread pool: the group commit completes its writers on its own thread, and a request's rest is no short step.
+    /// </summary>
+    public async Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
+        await _writes.WriteAsync(rows).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 
     private static readonly string[] InsertColumns = ["id", "created", "host", "service", "user_id", "type", "body"];
 
