@@ -28,7 +28,9 @@ public sealed class WriteAheadLogTests
         const long enough = 128L * 1048576;
         long largest = 0, commits = 0;
         var wal = new SqliteConnectionStringBuilder(test.ConnectionString).DataSource + "-wal";
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var started = DateTime.UtcNow;
+        var atLeast = started + TimeSpan.FromSeconds(3);
+        var atMost = started + TimeSpan.FromSeconds(60);
         await using (var writes = new GroupCommit<byte[]>(database, async (connection, transaction, rows) =>
         {
             foreach (var row in rows)
@@ -41,11 +43,11 @@ public sealed class WriteAheadLogTests
             }
         }))
         {
-            // Two writers, each waiting for its commit, so commits follow one another without a pause, until 128 MB
-            // are committed (about 3 s here, many rounds of checkpoints; at most a minute on a slow disk).
+            // Two writers, each waiting for its commit, so commits follow one another without a pause, for 3 s (fifteen
+            // rounds of checkpoints) and at least 128 MB (a minute at most on a slow disk).
             await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
             {
-                while (Interlocked.Read(ref commits) * payload < enough && DateTime.UtcNow < until)
+                while ((Interlocked.Read(ref commits) * payload < enough || DateTime.UtcNow < atLeast) && DateTime.UtcNow < atMost)
                 {
                     await writes.WriteAsync([new byte[payload]]);
                     Interlocked.Increment(ref commits);
