@@ -74,7 +74,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static string Address(int port) => $"akka.tcp://alignak@127.0.0.1:{port}";
 
     /// <summary>Ports free now (the OS picks them; a node binds one a moment later).</summary>
-    private static List<int> FreePorts(int count)
+    public static List<int> FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
