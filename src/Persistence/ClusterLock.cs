@@ -19,28 +19,28 @@ public sealed class ClusterLock : IAsyncDisposable
 
     /// <summary>
     /// The lock, alone (<paramref name="shared"/> false) or shared with the other nodes of a cluster; null when it is
-    /// held the other way. SQLite has nothing to lock here: a second node is refused by the settings.
+    /// held the other way. SQLite takes nothing: seed nodes on SQLite are refused by the settings, and two processes
+    /// on one file are not detected here.
     /// </summary>
     public static async Task<ClusterLock?> TryAcquireAsync(DatabaseOptions database, bool shared, CancellationToken cancellationToken)
     {
         if (database.Provider != DatabaseProvider.PostgreSql) return new ClusterLock(null);
         // Not pooled: a pooled session would outlive this lock's disposal, still holding it.
         var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        var held = false;
         try
         {
             await session.OpenAsync(cancellationToken);
             await using var take = session.CreateCommand();
             take.CommandText = shared ? "SELECT pg_try_advisory_lock_shared(@key)" : "SELECT pg_try_advisory_lock(@key)";
             take.Parameters.AddWithValue("key", Key);
-            if (await take.ExecuteScalarAsync(cancellationToken) is true) return new ClusterLock(session);
+            held = await take.ExecuteScalarAsync(cancellationToken) is true;
+            return held ? new ClusterLock(session) : null;
         }
-        catch
+        finally
         {
-            await session.DisposeAsync();
-            throw;
+            if (!held) await session.DisposeAsync();
         }
-        await session.DisposeAsync();
-        return null;
     }
 
     public async ValueTask DisposeAsync()

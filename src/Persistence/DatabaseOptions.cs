@@ -21,6 +21,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// </summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new();
 
+    private SemaphoreSlim SqliteWriter => SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1));
+
     /// <summary>
     /// SQLite's automatic checkpoint runs inside the commit that takes the write-ahead log past 1000 pages: it copies
     /// them into the database and syncs it, a stall of tens of milliseconds that every request waiting on that
@@ -110,7 +112,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             await using var checkpoint = connection.CreateCommand();
             checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
             await checkpoint.ExecuteNonQueryAsync();
-            var gate = SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1));
+            var gate = SqliteWriter;
             await gate.WaitAsync();
             try
             {
@@ -140,7 +142,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// <summary>Runs <paramref name="work"/> in a transaction and commits it (on SQLite, one writer at a time).</summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        var gate = Provider == DatabaseProvider.Sqlite ? SqliteWriters.GetOrAdd(ConnectionString, _ => new SemaphoreSlim(1, 1)) : null;
+        var gate = Provider == DatabaseProvider.Sqlite ? SqliteWriter : null;
         if (gate is not null) await gate.WaitAsync(cancellationToken);
         try
         {

@@ -7,7 +7,8 @@ namespace Alignak.Persistence;
 /// Group commit: writes from many callers queue here, and one loop commits everything that waited while the
 /// previous transaction ran, in one transaction. On SQLite (one fsync per commit) and PostgreSQL (one round trip
 /// and flush per commit) this is what lets thousands of small writes per second through. Each caller's task
-/// completes once its rows are durable, or fails with the commit's error, on the loop's thread (its continuation must be short).
+/// completes once its rows are durable, or fails with the commit's error, on the loop's thread (its continuation
+/// must be short).
 /// </summary>
 public sealed class GroupCommit<TRow> : IAsyncDisposable
 {
