@@ -8,6 +8,7 @@ namespace Alignak.Tests.Clustering;
 /// Three real server processes on one PostgreSQL database (<see cref="ClusterFixture"/>). A resource's writer lives on
 /// one node, so of the same write sent to each of the three nodes at least two cross to another node's writer.
 /// </summary>
+[Collection(ClusterFixture.Alone)]
 public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private static readonly TimeSpan Spread = TimeSpan.FromSeconds(2);
