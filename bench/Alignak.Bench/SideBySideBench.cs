@@ -19,7 +19,10 @@ public static class SideBySideBench
 {
     private sealed record Load(string Name, string Target, string Kind, int Connections, int PerRequest);
 
-    private sealed record Run(double ResultsPerSecond, double P50Ms, double P99Ms, double CpuPerResultUs, long Errors);
+    /// <param name="Switches">The servers' context switches (voluntary and not, every thread) per result.</param>
+    /// <param name="Runtime">Ours only: bytes allocated and thread-pool work items per result (its /metrics).</param>
+    private sealed record Run(double ResultsPerSecond, double P50Ms, double P99Ms, double CpuPerResultUs, long Errors, double Switches,
+        (double Bytes, double WorkItems)? Runtime);
 
     /// <param name="only">A comma-separated list of load names to run (all when null).</param>
     /// <param name="trace">A folder: each of our measured runs is CPU-sampled with perf into it.</param>
@@ -99,7 +102,9 @@ public static class SideBySideBench
             sampling?.WaitForExit();
             runs[load.Name] = run;
             Console.WriteLine($"{load.Name}: {run.ResultsPerSecond:F0} results/s, request p50 {run.P50Ms:F2} ms, p99 {run.P99Ms:F2} ms, " +
-                $"server CPU {run.CpuPerResultUs:F0} µs per result, non-2xx/errors {run.Errors}");
+                $"server CPU {run.CpuPerResultUs:F0} µs per result, {run.Switches:F1} context switches per result" +
+                (run.Runtime is { } r ? $", {r.Bytes / 1024:F1} KiB allocated and {r.WorkItems:F1} thread-pool work items per result" : "") +
+                $", non-2xx/errors {run.Errors}");
         }
 
         // Right after the loads, then at rest (BENCH_REST_SECONDS: longer, to take a heap dump of the server meanwhile):
@@ -109,15 +114,17 @@ public static class SideBySideBench
         var oursRss = Rss([ours.Pid]);
         var theirRss = Rss(icinga.Pids());
         Console.WriteLine();
-        Console.WriteLine("| load | ours results/s | p50 / p99 ms | CPU/result | Icinga 2 results/s | p50 / p99 ms | CPU/result | ratio |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| load | ours results/s | p50 / p99 ms | CPU/result | allocated / work items / switches per result | Icinga 2 results/s | p50 / p99 ms | CPU/result | switches/result | ratio |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var load in loads.Where(l => l.Target == "ours"))
         {
             var o = runs[load.Name];
             var theirs = load.PerRequest == 1 && runs.TryGetValue($"icinga2 c={load.Connections}", out var t) ? t : null;
             Console.WriteLine($"| {load.Name} | {o.ResultsPerSecond:N0} | {o.P50Ms:F2} / {o.P99Ms:F2} | {o.CpuPerResultUs:F0} µs | " +
-                (theirs is null ? "— | — | — | — |"
-                    : $"{theirs.ResultsPerSecond:N0} | {theirs.P50Ms:F2} / {theirs.P99Ms:F2} | {theirs.CpuPerResultUs:F0} µs | {o.ResultsPerSecond / theirs.ResultsPerSecond:F2} |"));
+                $"{o.Runtime?.Bytes / 1024:F1} KiB / {o.Runtime?.WorkItems:F1} / {o.Switches:F1} | " +
+                (theirs is null ? "— | — | — | — | — |"
+                    : $"{theirs.ResultsPerSecond:N0} | {theirs.P50Ms:F2} / {theirs.P99Ms:F2} | {theirs.CpuPerResultUs:F0} µs | {theirs.Switches:F1} | " +
+                      $"{o.ResultsPerSecond / theirs.ResultsPerSecond:F2} |"));
         }
         Console.WriteLine();
         Console.WriteLine($"RSS at rest after the loads, {objects} objects: ours {oursRss / 1048576.0:F0} MiB = {oursRss / (double)objects / 1024:F1} KiB per object " +
@@ -171,6 +178,8 @@ public static class SideBySideBench
         start.Environment["BENCH_PER_REQUEST"] = load.PerRequest.ToString();
         start.Environment["BENCH_ROUND"] = round.ToString();
         var cpuBefore = CpuTicks(serverPids);
+        var switchesBefore = ContextSwitches(serverPids);
+        var runtimeBefore = load.Target == "ours" ? await RuntimeCountersAsync(url) : default;
         using var wrk = Process.Start(start)!;
         var output = wrk.StandardOutput.ReadToEndAsync();
         var errors = wrk.StandardError.ReadToEndAsync();
@@ -180,6 +189,8 @@ public static class SideBySideBench
             throw new TimeoutException($"wrk did not finish: {load.Name}");
         }
         var cpuSeconds = (CpuTicks(serverPids) - cpuBefore) / 100.0; // USER_HZ
+        var switches = SwitchesSince(switchesBefore, serverPids);
+        var runtimeAfter = load.Target == "ours" ? await RuntimeCountersAsync(url) : default;
         var line = (await output).Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk gave no result for {load.Name}: {await output} {await errors}");
         var f = line.Split(' ');
@@ -188,7 +199,40 @@ public static class SideBySideBench
         var nonSuccess = long.Parse(f[5]);
         var results = (requests - nonSuccess) * load.PerRequest;
         return new Run(results / durationSeconds, long.Parse(f[3]) / 1000.0, long.Parse(f[4]) / 1000.0,
-            results == 0 ? double.NaN : cpuSeconds * 1e6 / results, nonSuccess);
+            results == 0 ? double.NaN : cpuSeconds * 1e6 / results, nonSuccess, switches / (double)results,
+            load.Target == "ours" ? ((runtimeAfter.Bytes - runtimeBefore.Bytes) / (double)results, (runtimeAfter.WorkItems - runtimeBefore.WorkItems) / (double)results) : null);
+    }
+
+    /// <summary>
+    /// Context switches (voluntary and not) of every thread of the processes, by thread (/proc/PID/task/TID/status):
+    /// a run counts each thread's growth, so a thread that ends meanwhile takes only its own switches with it.
+    /// </summary>
+    private static Dictionary<string, long> ContextSwitches(IEnumerable<int> pids)
+    {
+        var byThread = new Dictionary<string, long>();
+        foreach (var task in pids.SelectMany(pid => Directory.EnumerateDirectories($"/proc/{pid}/task")))
+            try
+            {
+                byThread[task] = File.ReadLines(Path.Combine(task, "status"))
+                    .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
+            }
+            catch (IOException) { } // a thread that ended meanwhile
+        return byThread;
+    }
+
+    private static long SwitchesSince(Dictionary<string, long> before, IEnumerable<int> pids) =>
+        ContextSwitches(pids).Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
+
+    /// <summary>Bytes allocated and thread-pool work items since our server started, from its Prometheus page.</summary>
+    private static async Task<(long Bytes, long WorkItems)> RuntimeCountersAsync(string url)
+    {
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync(url + "/metrics");
+        return (Counter("dotnet_gc_heap_total_allocated_bytes_total"), Counter("dotnet_thread_pool_work_item_count_total"));
+
+        long Counter(string name) => page.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>utime + stime of the processes (and their children threads), in clock ticks.</summary>
