@@ -86,20 +86,24 @@ public sealed class SqlSnapshotStore : SnapshotStore
     }
 
     protected override Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken) =>
-        DeleteAsync("DELETE FROM alignak_snapshots WHERE persistence_id = @pid AND sequence_nr = @seq", metadata.PersistenceId, metadata.SequenceNr);
+        DeleteAsync("sequence_nr = @seq", metadata.PersistenceId, ("@seq", metadata.SequenceNr));
 
+    /// <summary>The entity's snapshot when it matches every bound of the criteria (<see cref="Matches"/>, in SQL).</summary>
     protected override Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken) =>
-        DeleteAsync("DELETE FROM alignak_snapshots WHERE persistence_id = @pid AND sequence_nr <= @seq", persistenceId, criteria.MaxSequenceNr);
+        DeleteAsync("sequence_nr <= @max_seq AND sequence_nr >= @min_seq AND created <= @max_time AND created >= @min_time", persistenceId,
+            ("@max_seq", criteria.MaxSequenceNr), ("@min_seq", criteria.MinSequenceNr),
+            ("@max_time", criteria.MaxTimeStamp.Ticks), ("@min_time", criteria.MinTimestamp.GetValueOrDefault().Ticks));
 
-    private Task DeleteAsync(string sql, string persistenceId, long sequenceNr) => _database.WriteAsync(async (connection, transaction) =>
-    {
-        await using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = sql;
-        delete.Parameter("@pid").Value = persistenceId;
-        delete.Parameter("@seq").Value = sequenceNr;
-        await delete.ExecuteNonQueryAsync();
-    });
+    private Task DeleteAsync(string condition, string persistenceId, params (string Name, long Value)[] bounds) =>
+        _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = $"DELETE FROM alignak_snapshots WHERE persistence_id = @pid AND {condition}";
+            delete.Parameter("@pid").Value = persistenceId;
+            foreach (var (name, value) in bounds) delete.Parameter(name).Value = value;
+            await delete.ExecuteNonQueryAsync();
+        });
 
     protected override void PostStop()
     {
