@@ -47,9 +47,13 @@ public sealed class SqlLogStore(DatabaseOptions options) : IAsyncDisposable
     /// <summary>
     /// Rows of either log, all in one transaction (shared with other requests' rows); returns once durable, on the
     /// thread pool: the group commit completes its writers on its own thread, and a request's rest is no short step.
+    /// No rows, no commit (nor a wait for one).
     /// </summary>
-    public async Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken) =>
+    public async Task InsertAsync(IReadOnlyList<(string Resource, LogRow Row)> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
         await _writes.WriteAsync(rows).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+    }
 
     private static readonly string[] InsertColumns = ["id", "created", "host", "service", "user_id", "type", "body"];
 
