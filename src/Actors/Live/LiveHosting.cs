@@ -60,19 +60,38 @@ public sealed class LiveCommandRedelivery : ReceiveActor
 }
 
 /// <summary>The edge's way to the entities: ask one, then make its change visible on this node.</summary>
-public sealed class LiveEntities(IRequiredActor<HostEntity> hosts, IRequiredActor<ServiceEntity> services, DocumentIndex index, LocalEntities local)
+public sealed class LiveEntities(ActorSystem system, IRequiredActor<HostEntity> hosts, IRequiredActor<ServiceEntity> services, DocumentIndex index,
+    LocalEntities local)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Commands in order per entity, different entities at once; replies in the commands' order, each change made
+    /// visible on this node as it comes. A command after a failed one of its entity is not asked (null reply).
+    /// </summary>
+    public async Task<LiveReply?[]> AskInOrderAsync(IReadOnlyList<ILiveCommand> commands, CancellationToken cancellationToken = default)
+    {
+        var targets = new IActorRef[commands.Count];
+        for (var i = 0; i < commands.Count; i++)
+            targets[i] = local.Find(commands[i].Kind, commands[i].EntityId)
+                ?? (commands[i].Kind == EntityKind.Host ? await hosts.GetAsync(cancellationToken) : await services.GetAsync(cancellationToken));
+        return await OrderedAsks.AskAsync(system, commands, targets, MakeVisible, Timeout, cancellationToken);
+    }
 
     public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default)
     {
         var target = local.Find(command.Kind, command.EntityId)
             ?? (command.Kind == EntityKind.Host ? await hosts.GetAsync(cancellationToken) : await services.GetAsync(cancellationToken));
         var reply = await target.Ask<LiveReply>(command, Timeout, cancellationToken);
-        // Read-your-writes on this node even when the entity lives on another one; a service's host included.
+        MakeVisible(reply);
+        return reply;
+    }
+
+    /// <summary>Read-your-writes on this node even when the entity lives on another one; a service's host included.</summary>
+    private void MakeVisible(LiveReply reply)
+    {
         if (reply.Change is { } change) index.ApplyLive(change);
         if (reply.HostChange is { } hostChange) index.ApplyLive(hostChange);
-        return reply;
     }
 
     /// <summary>The entity's configuration inputs and first state, taken from its document.</summary>

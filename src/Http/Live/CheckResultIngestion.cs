@@ -13,9 +13,6 @@ namespace Alignak.Http.Live;
 /// </summary>
 public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, DocumentIndex index, TimeSeriesFeed timeSeries)
 {
-    /// <summary>Entities asked at once for one request; results for one entity keep their order.</summary>
-    private const int Parallelism = 512;
-
     /// <summary>How far in the future a check time may be (clock skew between a sender and this server).</summary>
     public const long MaxFutureSeconds = 600;
 
@@ -143,42 +140,15 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     private static (string Id, EntityKind Kind) Target(JsonObject lcr) =>
         (string?)(lcr["service"] as JsonValue) is { } serviceId ? (serviceId, EntityKind.Service) : ((string)lcr["host"]!, EntityKind.Host);
 
-    /// <summary>One entity's commands in order, different entities in parallel; replies in the commands' order.</summary>
+    /// <summary>One entity's commands in order, different entities at once; replies in the commands' order.</summary>
     private async Task<LiveReply[]> AskInOrderAsync(IReadOnlyList<ILiveCommand> commands, CancellationToken cancellationToken)
     {
-        var replies = new LiveReply[commands.Count];
-        var byEntity = new Dictionary<(EntityKind, string), List<int>>(commands.Count);
-        for (var i = 0; i < commands.Count; i++)
-        {
-            if (!byEntity.TryGetValue((commands[i].Kind, commands[i].EntityId), out var group))
-                byEntity[(commands[i].Kind, commands[i].EntityId)] = group = new List<int>(1);
-            group.Add(i);
-        }
-        if (byEntity.Count <= Parallelism)
-        {
-            // Every entity asked at once: Parallel.ForEachAsync costs more than the asks of a small request.
-            var asks = new Task[byEntity.Count];
-            var next = 0;
-            foreach (var group in byEntity.Values) asks[next++] = AskGroupAsync(group, cancellationToken);
-            await Task.WhenAll(asks);
-        }
-        else
-            await Parallel.ForEachAsync(byEntity.Values, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (group, ct) => await AskGroupAsync(group, ct));
-        // A group stops at its failed command: the commands after it were not asked.
+        var replies = await entities.AskInOrderAsync(commands, cancellationToken);
+        // A command after a failed one of its entity was not asked.
         foreach (var reply in replies)
             if (reply is { Outcome: LiveOutcome.Failed })
                 throw new LiveStateUnavailableException(reply.Message ?? "the journal did not take the change");
-        return replies;
-
-        async Task AskGroupAsync(List<int> group, CancellationToken ct)
-        {
-            foreach (var i in group)
-            {
-                replies[i] = await entities.AskAsync(commands[i], ct);
-                if (replies[i].Outcome == LiveOutcome.Failed) return;
-            }
-        }
+        return replies!;
     }
 }
 

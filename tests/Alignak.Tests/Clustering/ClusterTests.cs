@@ -114,4 +114,48 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         }
         output.WriteLine($"listed whole on every node after {clock.ElapsedMilliseconds} ms");
     }
+
+    [Fact]
+    public async Task Check_results_posted_to_any_node_are_answered_by_their_entities_wherever_they_live()
+    {
+        var (status, host) = await cluster.Admins[0].PostAsync("/host", new JsonObject { ["name"] = $"checked-{Guid.NewGuid():N}" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var hostId = (string)host!["_id"]!;
+        // Thirty services fall in shards of every node: each node's list reaches entities on the other two.
+        var (posted, services) = await cluster.Admins[0].PostAsync("/service", new JsonArray(Enumerable.Range(0, 30)
+            .Select(i => (JsonNode)new JsonObject { ["name"] = $"svc-{i}", ["host"] = hostId }).ToArray()));
+        Assert.Equal(HttpStatusCode.Created, posted);
+        var serviceIds = services!["_items"]!.AsArray().Select(i => (string)i!["_id"]!).ToList();
+        foreach (var admin in cluster.Admins)
+        {
+            var clock = Stopwatch.StartNew();
+            while ((await admin.AllAsync("service", Where(new JsonObject { ["host"] = hostId }))).Count < serviceIds.Count)
+            {
+                Assert.True(clock.Elapsed < Spread, "the services are not on every node within 2 s");
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
+        for (var node = 0; node < ClusterFixture.Size; node++)
+        {
+            var said = $"from node {node + 1}";
+            var results = new JsonArray(serviceIds.Select((id, i) => (JsonNode)new JsonObject
+            {
+                ["host"] = hostId, ["service"] = id, ["exit_status"] = (i + node) % 3, ["output"] = said,
+            }).Append(new JsonObject { ["host"] = hostId, ["exit_status"] = 0, ["output"] = said }).ToArray());
+            var clock = Stopwatch.StartNew();
+            var (created, reply) = await cluster.Admins[node].PostAsync("/checkresult", results);
+            output.WriteLine($"{results.Count} results posted to node {node + 1}: {created} in {clock.ElapsedMilliseconds} ms");
+            Assert.Equal(HttpStatusCode.Created, created);
+            var items = reply!["_items"]!.AsArray();
+            Assert.Equal(results.Count, items.Count);
+            Assert.All(items, item => Assert.True((bool)item!["applied"]!));
+            for (var i = 0; i < serviceIds.Count; i++)
+                Assert.Equal(((i + node) % 3) switch { 0 => "OK", 1 => "WARNING", _ => "CRITICAL" }, (string?)items[i]!["ls_state"]);
+
+            // Read-your-writes on the node that took the results, wherever their entities live.
+            var listed = await cluster.Admins[node].AllAsync("service", Where(new JsonObject { ["host"] = hostId }));
+            Assert.All(listed, service => Assert.Equal(said, (string?)service["ls_output"]));
+        }
+    }
 }
