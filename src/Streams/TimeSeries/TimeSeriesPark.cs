@@ -7,13 +7,29 @@ namespace Alignak.Streams.TimeSeries;
 /// <summary>A parked point and the retention document that holds it.</summary>
 public sealed record ParkedPoint(string DocumentId, MetricPoint Point);
 
+/// <summary>Where a target's points wait while it is down, oldest first (<see cref="TimeSeriesPark"/>; tests keep theirs in memory).</summary>
+public interface ITimeSeriesPark
+{
+    int LimitPerTarget { get; }
+
+    /// <summary>Parks the points after those already parked; returns how many of the oldest were dropped to stay bounded.</summary>
+    Task<int> AddAsync(TimeSeriesTarget target, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken);
+
+    int Count(TimeSeriesTarget target);
+
+    /// <summary>Up to <paramref name="count"/> parked points of the target, oldest first.</summary>
+    IReadOnlyList<ParkedPoint> Oldest(TimeSeriesTarget target, int count);
+
+    Task RemoveAsync(IReadOnlyList<ParkedPoint> sent, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Points a database could not take, kept in the original's <c>timeseriesretention</c> resource (one document per
 /// point: name, realm, host, service, value as text, uom, timestamp, and the graphite or influxdb id), so they survive
 /// a restart and clients see them as they did. Bounded per target: past <paramref name="limitPerTarget"/> points the
 /// oldest go, and how many is counted and logged by the caller.
 /// </summary>
-public sealed class TimeSeriesPark(DocumentIndex index, DocumentWriter writer, int limitPerTarget)
+public sealed class TimeSeriesPark(DocumentIndex index, DocumentWriter writer, int limitPerTarget) : ITimeSeriesPark
 {
     public const string Resource = "timeseriesretention";
 

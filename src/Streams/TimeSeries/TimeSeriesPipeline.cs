@@ -42,10 +42,10 @@ public sealed record TimeSeriesOptions(
 
 /// <summary>
 /// Performance data of every accepted check result to the time-series databases of its realm (spec 2.14), on one
-/// Akka.Streams graph:
+/// Akka.Streams graph built by <see cref="TimeSeriesFlows"/>:
 /// <code>
 /// Source.Queue (bounded, DropNew) → route (parse, names, targets) → GroupedWithin(size, time)
-///   → SelectAsync(parallelism) → per target: send, or park in timeseriesretention when the database is down
+///   → SelectAsync(parallelism) → per target (<see cref="TargetWriter"/>): send, or park in timeseriesretention when the database is down
 /// </code>
 /// Overflow policy: <see cref="Offer"/> never waits; when the queue is full the new check result is dropped, counted
 /// (<see cref="TimeSeriesStatus.DroppedAtIngress"/>) and logged. The queue only fills when the pipeline is slower than
@@ -71,6 +71,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Resource, string Id), TargetWriter> _writers = new();
     private readonly ISourceQueueWithComplete<PerfCheck> _queue;
     private readonly Task _completion;
+    private readonly Action _refused;
     private volatile bool _anyTarget;
     private int _reconciling;
     private long _queued;
@@ -83,17 +84,11 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         (_index, _targets, _park, _options, _log, _synthesis) = (index, targets, park, options, log, synthesis);
         _materializer = system.Materializer(namePrefix: "timeseries");
 
-        var synthesisPoints = Source.Tick(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), NotUsed.Instance)
-            .SelectMany(_ => SynthesisPoints())
-            .MapMaterializedValue(_ => NotUsed.Instance);
-        var routeAndWrite = RestartFlow.OnFailuresWithBackoff(() => Flow.Create<PerfCheck>()
-                .SelectMany(Route)
-                .Merge(synthesisPoints, eagerComplete: true)
-                .GroupedWithin(options.BatchSize, options.Interval)
-                .SelectAsync(options.Parallelism, WriteBatchAsync),
-            RestartSettings.Create(options.MinBackoff, options.MaxBackoff, 0.2));
-        (_queue, _completion) = Source.Queue<PerfCheck>(options.QueueSize, OverflowStrategy.DropNew)
-            .Via(routeAndWrite)
+        _refused = Refused; // one delegate for every offer, not one per offer
+        var synthesisPoints = TimeSeriesFlows.Ticks(TimeSpan.FromSeconds(1), SynthesisPoints);
+        var write = TimeSeriesFlows.PerTarget((target, points) => Writer(target).WriteAsync(points));
+        (_queue, _completion) = TimeSeriesFlows.Queue(options)
+            .Via(TimeSeriesFlows.RouteAndWrite(options, Route, synthesisPoints, write))
             .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both)
             .Run(_materializer);
 
@@ -114,19 +109,19 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         Interlocked.Increment(ref Status.Offered);
         // Counted before the offer: the stream may route it (and count it out) before OfferAsync returns.
         Interlocked.Increment(ref _queued);
-        var offer = _queue.OfferAsync(check);
-        if (offer.IsCompletedSuccessfully && offer.Result is QueueOfferResult.Enqueued) return true;
-        offer.ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully && t.Result is QueueOfferResult.Enqueued) return;
-            Interlocked.Decrement(ref _queued);
-            var dropped = Interlocked.Increment(ref Status.DroppedAtIngress);
-            // One line per power of two: a flood is reported, not logged line by line.
-            if ((dropped & (dropped - 1)) == 0)
-                _log.LogWarning("Time series: the pipeline queue ({Size}) is full or closed; {Dropped} check results dropped so far",
-                    _options.QueueSize, dropped);
-        }, TaskScheduler.Default);
+        TimeSeriesFlows.Offer(_queue, check, _refused);
         return true;
+    }
+
+    /// <summary>A check result the queue did not take (full, or closed): dropped.</summary>
+    private void Refused()
+    {
+        Interlocked.Decrement(ref _queued);
+        var dropped = Interlocked.Increment(ref Status.DroppedAtIngress);
+        // One line per power of two: a flood is reported, not logged line by line.
+        if ((dropped & (dropped - 1)) == 0)
+            _log.LogWarning("Time series: the pipeline queue ({Size}) is full or closed; {Dropped} check results dropped so far",
+                _options.QueueSize, dropped);
     }
 
     /// <summary>Tries every parked target now (the original's <c>/cron_timeseries</c>), without waiting for its backoff.</summary>
@@ -158,7 +153,7 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     public IReadOnlyList<(string Resource, string Name, long Parked)> ParkedPerTarget() =>
         _writers.Values.Select(w => (w.Target.Resource, w.Target.Name, (long)_park.Count(w.Target))).ToList();
 
-    private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> Route(PerfCheck check)
+    private IEnumerable<RoutedPoint> Route(PerfCheck check)
     {
         Interlocked.Decrement(ref _queued);
         var host = _index.Collection("host").Get(check.HostId);
@@ -179,14 +174,14 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
         var source = MetricSource.Create(_targets.RealmNames(realm), (string?)host["name"] ?? "", (string?)service?["name"]);
         foreach (var point in MetricPoint.From(source, samples.Samples, check.Timestamp))
             foreach (var target in targets)
-                yield return (target, point);
+                yield return new RoutedPoint(target, point);
     }
 
     /// <summary>The counters of each realm that has a database and whose counters changed since last sent.</summary>
-    private IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> SynthesisPoints()
+    private IEnumerable<RoutedPoint> SynthesisPoints()
     {
         if (_synthesis is null || !_anyTarget) return [];
-        var points = new List<(TimeSeriesTarget, MetricPoint)>();
+        var points = new List<RoutedPoint>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         foreach (var realm in _index.Collection("realm").Read(view => view.All().Select(r => (string)r["_id"]!).ToList()))
         {
@@ -199,26 +194,21 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
             var source = MetricSource.Create(_targets.RealmNames(realm), "alignak_livesynthesis");
             foreach (var name in LiveSynthesis.Counters)
                 foreach (var target in targets)
-                    points.Add((target, new MetricPoint(source, name, counters[name], "", now)));
+                    points.Add(new RoutedPoint(target, new MetricPoint(source, name, counters[name], "", now)));
         }
         return points;
-    }
-
-    private async Task<NotUsed> WriteBatchAsync(IEnumerable<(TimeSeriesTarget Target, MetricPoint Point)> batch)
-    {
-        var writes = batch.GroupBy(p => p.Target)
-            .Select(group => Writer(group.Key).WriteAsync(group.Select(p => p.Point).ToList()));
-        await Task.WhenAll(writes);
-        return NotUsed.Instance;
     }
 
     /// <summary>The writer of a target, with the target's current configuration.</summary>
     private TargetWriter Writer(TimeSeriesTarget target)
     {
-        var writer = _writers.GetOrAdd((target.Resource, target.Id), _ => new TargetWriter(target, this));
+        var writer = _writers.GetOrAdd((target.Resource, target.Id),
+            _ => new TargetWriter(target, _options, _park, Status, _log, _materializer, Connect));
         writer.Configure(target);
         return writer;
     }
+
+    private ITimeSeriesClient Connect(TimeSeriesTarget target) => ITimeSeriesClient.For(target, _options.WriteTimeout);
 
     private void OnTargetsChanged()
     {
@@ -285,188 +275,6 @@ public sealed class TimeSeriesPipeline : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
-
-    /// <summary>One database: sends, or parks while it is down and replays with backoff until the park is empty.</summary>
-    private sealed class TargetWriter(TimeSeriesTarget target, TimeSeriesPipeline owner) : IDisposable
-    {
-        private readonly SemaphoreSlim _writes = new(owner._options.WritesPerTarget, owner._options.WritesPerTarget);
-        // Held to decide "send or park" and "park empty: up again", so no batch is left behind in the park.
-        private readonly SemaphoreSlim _mode = new(1, 1);
-        private readonly Lock _clientGate = new();
-        private ITimeSeriesClient _client = ITimeSeriesClient.For(target, owner._options.WriteTimeout);
-        private UniqueKillSwitch? _replay;
-        private volatile bool _down;
-        private volatile bool _disposed;
-
-        public TimeSeriesTarget Target { get; private set; } = target;
-        public bool Down => _down;
-
-        private TimeSeriesStatus Status => owner.Status;
-        private ILogger Log => owner._log;
-
-        public void Configure(TimeSeriesTarget current)
-        {
-            if (Equals(current, Target)) return;
-            lock (_clientGate)
-            {
-                if (Equals(current, Target)) return;
-                var previous = _client;
-                _client = ITimeSeriesClient.For(current, owner._options.WriteTimeout);
-                Target = current;
-                // A write still using the old client fails and parks its points: nothing is lost.
-                previous.Dispose();
-            }
-            // A fixed address or password: try the park now rather than at the end of the backoff.
-            if (_down) GoDown(restart: true);
-        }
-
-        public async Task WriteAsync(IReadOnlyList<MetricPoint> points)
-        {
-            await _writes.WaitAsync();
-            try
-            {
-                if (await ParkIfDownAsync(points)) return;
-                await _client.SendAsync(points, CancellationToken.None);
-                Interlocked.Add(ref Status.PointsSent, points.Count);
-                TimeSeriesMetrics.Count(Target, "sent", points.Count);
-            }
-            catch (TargetRejectedException e)
-            {
-                Interlocked.Add(ref Status.PointsRejected, points.Count);
-                TimeSeriesMetrics.Count(Target, "refused", points.Count);
-                Log.LogWarning("Time series: {Name} refused {Count} points, dropped: {Reason}", Target.Name, points.Count, e.Message);
-            }
-            catch (TargetUnavailableException e)
-            {
-                await _mode.WaitAsync();
-                try
-                {
-                    if (!_down) Log.LogWarning("Time series: {Name} is down, its points are parked: {Reason}", Target.Name, e.Message);
-                    await ParkAsync(points);
-                    StartReplay();
-                }
-                catch (Exception parkFailure)
-                {
-                    Lost(points.Count, parkFailure);
-                }
-                finally { _mode.Release(); }
-            }
-            catch (Exception e)
-            {
-                Lost(points.Count, e);
-            }
-            finally { _writes.Release(); }
-        }
-
-        /// <summary>Marks the target down and (re)starts its replay: parked points first, whatever comes next.</summary>
-        public void GoDown(bool restart = false)
-        {
-            _mode.Wait();
-            try
-            {
-                if (restart) StopReplay();
-                StartReplay();
-            }
-            finally { _mode.Release(); }
-        }
-
-        private async Task<bool> ParkIfDownAsync(IReadOnlyList<MetricPoint> points)
-        {
-            await _mode.WaitAsync();
-            try
-            {
-                if (!_down) return false;
-                await ParkAsync(points);
-                return true;
-            }
-            finally { _mode.Release(); }
-        }
-
-        private async Task ParkAsync(IReadOnlyList<MetricPoint> points)
-        {
-            var dropped = await owner._park.AddAsync(Target, points, CancellationToken.None);
-            Interlocked.Add(ref Status.PointsParked, points.Count);
-            TimeSeriesMetrics.Count(Target, "parked", points.Count);
-            if (dropped == 0) return;
-            var total = Interlocked.Add(ref Status.DroppedFromPark, dropped);
-            TimeSeriesMetrics.Count(Target, "dropped", dropped);
-            Log.LogWarning("Time series: the park of {Name} is full ({Limit} points): its {Dropped} oldest points were dropped ({Total} in all)",
-                Target.Name, owner._park.LimitPerTarget, dropped, total);
-        }
-
-        /// <summary>Under <see cref="_mode"/>.</summary>
-        private void StartReplay()
-        {
-            _down = true;
-            if (_replay is not null || _disposed) return;
-            var settings = RestartSettings.Create(owner._options.MinBackoff, owner._options.MaxBackoff, 0.2);
-            _replay = RestartSource.OnFailuresWithBackoff(() => Source.FromTask(ReplayAsync()), settings)
-                .ViaMaterialized(KillSwitches.Single<Done>(), Keep.Right)
-                .To(Sink.Ignore<Done>())
-                .Run(owner._materializer);
-        }
-
-        private void StopReplay()
-        {
-            _replay?.Shutdown();
-            _replay = null;
-        }
-
-        /// <summary>Oldest first, a chunk at a time; fails (and is restarted after a backoff) while the target is down.</summary>
-        private async Task<Done> ReplayAsync()
-        {
-            while (!_disposed)
-            {
-                var chunk = owner._park.Oldest(Target, owner._options.ReplayChunk);
-                if (chunk.Count == 0)
-                {
-                    await _mode.WaitAsync();
-                    try
-                    {
-                        if (owner._park.Count(Target) > 0) continue;
-                        _down = false;
-                        _replay = null;
-                        Log.LogInformation("Time series: {Name} is up, its parked points are all sent", Target.Name);
-                        return Done.Instance;
-                    }
-                    finally { _mode.Release(); }
-                }
-                try
-                {
-                    await _client.SendAsync(chunk.Select(p => p.Point).ToList(), CancellationToken.None);
-                    Interlocked.Add(ref Status.PointsReplayed, chunk.Count);
-                    TimeSeriesMetrics.Count(Target, "replayed", chunk.Count);
-                }
-                catch (TargetRejectedException e)
-                {
-                    Interlocked.Add(ref Status.PointsRejected, chunk.Count);
-                    TimeSeriesMetrics.Count(Target, "refused", chunk.Count);
-                    Log.LogWarning("Time series: {Name} refused {Count} parked points, dropped: {Reason}", Target.Name, chunk.Count, e.Message);
-                }
-                catch (ObjectDisposedException e) when (!_disposed)
-                {
-                    // The client was replaced by a configuration change: try again with the new one.
-                    throw new TargetUnavailableException("reconfigured", e);
-                }
-                await owner._park.RemoveAsync(chunk, CancellationToken.None);
-            }
-            return Done.Instance;
-        }
-
-        private void Lost(int count, Exception e)
-        {
-            Interlocked.Add(ref Status.PointsLost, count);
-            TimeSeriesMetrics.Count(Target, "lost", count);
-            Log.LogError(e, "Time series: {Count} points for {Name} could be neither sent nor parked", count, Target.Name);
-        }
-
-        public void Dispose()
-        {
-            _disposed = true;
-            lock (_clientGate) _client.Dispose();
-            _replay?.Shutdown();
-        }
-    }
 }
 
 /// <summary>Counters of the pipeline since start (served by <c>GET /cron_timeseries</c> and logged when they matter).</summary>
