@@ -34,12 +34,12 @@ public static class CheckResultLog
     /// stores them), written field by field: no document model per result.
     /// </summary>
     /// <returns>The logcheckresult's row, then the history's.</returns>
-    public static IReadOnlyList<LogDocument> Documents(CheckResultLogContext context, CheckInput input, LiveState state)
+    public static IReadOnlyList<LogDocument> Documents(CheckResultLogContext context, CheckInput input, LiveState state, string? lcrId = null)
     {
         var now = Rfc1123.Now();
         var created = now.ToUnixTimeSeconds();
         var date = Rfc1123.Format(now);
-        var lcrId = DocumentIds.NewId();
+        lcrId ??= DocumentIds.NewId();
         var row = new CheckResultRow(context, input, state, lcrId, date);
         var (lcrJson, _) = ETags.Stamp(row, WriteCheckResult);
         var historyId = DocumentIds.NewId(now);

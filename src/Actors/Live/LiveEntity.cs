@@ -107,18 +107,23 @@ public abstract class LiveEntity : PersistentActor
                 Decide(next, Sender, forceCreate: _state is null, report: true);
                 return true;
             }
+            case ILiveCommand { CommandId: { } id } when id == Current.LastCommandId:
+                Sender.Tell(new LiveReply(LiveOutcome.Duplicate, Current));
+                Self.Tell(DropLastSender.Instance, ActorRefs.NoSender);
+                return true;
             case ApplyCheckResult apply:
             {
                 var next = LiveRules.ApplyCheck(Current, Current.Config, apply.Result);
-                if (apply.Log is not { } context) Decide(next, Sender);
-                else Decide(next, Sender, rows: CheckResultLog.Documents(context, apply.Result, next), replyRows: true);
+                if (apply.Log is not { } context) Decide(next, Sender, commandId: apply.CommandId);
+                else Decide(next, Sender, rows: CheckResultLog.Documents(context, apply.Result, next, apply.CommandId), replyRows: true,
+                    commandId: apply.CommandId);
                 return true;
             }
             case RecordLiveState record:
                 if (record.GateLastCheck is { } lastCheck && Current.LastCheck != 0 && lastCheck < Current.LastCheck)
                     Sender.Tell(new LiveReply(LiveOutcome.Ignored, Current, Message: "older than the last check"));
                 else
-                    Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender, rows: record.Logs);
+                    Decide(LiveFields.Record(Current, Current.Config, record.Told), Sender, rows: record.Logs, commandId: record.CommandId);
                 return true;
             case AcknowledgeProblem ack:
                 if (LiveRules.Acknowledge(Current, Current.Config, ack.Acknowledgement) is { } acknowledged) Decide(acknowledged, Sender);
@@ -249,8 +254,10 @@ public abstract class LiveEntity : PersistentActor
     /// </param>
     /// <param name="rows">Log rows committed with the event (left unwritten when nothing changed: the reply says so).</param>
     /// <param name="replyRows">A native check result's rows: handed back in the reply.</param>
+    /// <param name="commandId">The check result's name, kept with the state it makes (a state that does not change keeps none:
+    /// applying such a result again changes nothing either).</param>
     private void Decide(LiveState next, IActorRef replyTo, bool forceCreate = false, bool report = false,
-        IReadOnlyList<LogDocument>? rows = null, bool replyRows = false)
+        IReadOnlyList<LogDocument>? rows = null, bool replyRows = false, string? commandId = null)
     {
         var before = Current;
         if (!forceCreate && next == before)
@@ -265,6 +272,7 @@ public abstract class LiveEntity : PersistentActor
             if (report) TellHost(before);
             return;
         }
+        if (commandId is not null) next = next with { LastCommandId = commandId };
         _persisting = replyTo;
         FreshJournalBatch();
         Persist(new LiveStateRecorded(next) { Logs = rows }, recorded =>

@@ -31,6 +31,33 @@ public sealed class LiveIndexFeeder : ReceiveActor
 }
 
 /// <summary>
+/// A node removed from the cluster: the check results in flight that it may have lost go again, a second and then five
+/// seconds later (this node's shard regions must have taken the removal first, or they route them to it once more).
+/// </summary>
+public sealed class LiveFailover : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan[] ResendAfter = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    private sealed record Resend(int Index);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public LiveFailover(LiveEntities entities)
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(Akka.Cluster.ClusterEvent.MemberRemoved));
+        Receive<Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<Akka.Cluster.ClusterEvent.MemberRemoved>(_ =>
+        {
+            for (var i = 0; i < ResendAfter.Length; i++) Timers.StartSingleTimer(i, new Resend(i), ResendAfter[i]);
+        });
+        Receive<Resend>(_ => entities.ResendInFlight());
+    }
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+}
+
+/// <summary>
 /// A command sent straight to a local entity (<see cref="LocalEntities"/>) that stopped before taking it (handed off
 /// to another node, stopped by a journal failure) lands in dead letters: it goes again through its shard region,
 /// which starts the entity again or finds where it went. The shard may not have seen the stop yet and hand the command
@@ -65,17 +92,26 @@ public sealed class LiveEntities(ActorSystem system, IRequiredActor<HostEntity> 
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<OrderedAsks, byte> _inFlight = new();
+
     /// <summary>
     /// Commands in order per entity, different entities at once; replies in the commands' order, each change made
     /// visible on this node as it comes. A command after a failed one of its entity is not asked (null reply).
     /// </summary>
     public async Task<LiveReply?[]> AskInOrderAsync(IReadOnlyList<ILiveCommand> commands, CancellationToken cancellationToken = default)
     {
+        var (hostRegion, serviceRegion) = (await hosts.GetAsync(cancellationToken), await services.GetAsync(cancellationToken));
         var targets = new IActorRef[commands.Count];
         for (var i = 0; i < commands.Count; i++)
-            targets[i] = local.Find(commands[i].Kind, commands[i].EntityId)
-                ?? (commands[i].Kind == EntityKind.Host ? await hosts.GetAsync(cancellationToken) : await services.GetAsync(cancellationToken));
-        return await OrderedAsks.AskAsync(system, commands, targets, MakeVisible, Timeout, cancellationToken);
+            targets[i] = local.Find(commands[i].Kind, commands[i].EntityId) ?? (commands[i].Kind == EntityKind.Host ? hostRegion : serviceRegion);
+        return await OrderedAsks.AskAsync(system, commands, targets, c => c.Kind == EntityKind.Host ? hostRegion : serviceRegion, MakeVisible,
+            Timeout, _inFlight, cancellationToken);
+    }
+
+    /// <summary>A node left the cluster: the check results it may have taken unanswered go again (<see cref="OrderedAsks.ResendThroughRegion"/>).</summary>
+    public void ResendInFlight()
+    {
+        foreach (var asks in _inFlight.Keys) asks.ResendThroughRegion();
     }
 
     public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default)
@@ -136,6 +172,7 @@ public static class LiveHosting
             {
                 registry.Register<LiveIndexFeeder>(system.ActorOf(resolver.Props<LiveIndexFeeder>(), "live-index-feeder"));
                 system.ActorOf(Props.Create<LiveCommandRedelivery>(), "live-command-redelivery");
+                system.ActorOf(resolver.Props<LiveFailover>(), "live-failover");
             });
     }
 }

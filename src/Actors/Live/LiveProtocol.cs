@@ -10,13 +10,21 @@ public interface ILiveCommand : ILiveMessage
 {
     string EntityId { get; }
     EntityKind Kind { get; }
+
+    /// <summary>
+    /// Names a check result once for all its deliveries: an entity that already applied it (the reply was lost with a
+    /// node, and it was sent again) answers <see cref="LiveOutcome.Duplicate"/> rather than applying it twice.
+    /// </summary>
+    string? CommandId => null;
 }
 
 /// <summary>
 /// A native check result: the entity applies Nagios semantics. With <paramref name="Log"/>, the entity also builds the
-/// result's logcheckresult and history rows, committed with its event (the reply carries them).
+/// result's logcheckresult and history rows, committed with its event (the reply carries them); the logcheckresult's
+/// id is <paramref name="CommandId"/> when given.
 /// </summary>
-public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInput Result, CheckResultLogContext? Log = null) : ILiveCommand;
+public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInput Result, CheckResultLogContext? Log = null,
+    string? CommandId = null) : ILiveCommand;
 
 /// <summary>
 /// Live fields told by Alignak (a PATCH of <c>ls_*</c> or a logcheckresult), recorded as they are. With
@@ -25,7 +33,7 @@ public sealed record ApplyCheckResult(string EntityId, EntityKind Kind, CheckInp
 /// <see cref="LiveOutcome.Applied"/>.
 /// </summary>
 public sealed record RecordLiveState(string EntityId, EntityKind Kind, JsonObject Told, long? GateLastCheck = null,
-    IReadOnlyList<LogDocument>? Logs = null) : ILiveCommand;
+    IReadOnlyList<LogDocument>? Logs = null, string? CommandId = null) : ILiveCommand;
 
 public sealed record AcknowledgeProblem(string EntityId, EntityKind Kind, Acknowledgement Acknowledgement) : ILiveCommand;
 
@@ -70,6 +78,8 @@ public enum LiveOutcome
     Forgotten,
     /// <summary>The journal did not take the change; nothing was applied.</summary>
     Failed,
+    /// <summary>Applied before (<see cref="ILiveCommand.CommandId"/>): this delivery changed nothing, its rows are stored.</summary>
+    Duplicate,
 }
 
 /// <summary>One accepted change of an item's live state: the fields that changed and the whole new state.</summary>

@@ -73,6 +73,8 @@ public sealed record LiveState
 
     public Acknowledgement? Acknowledgement { get; init; }
     public ImmutableList<Downtime> Downtimes { get; init; } = [];
+    /// <summary>The last check result applied (<see cref="ILiveCommand.CommandId"/>), so that it is never applied twice.</summary>
+    public string? LastCommandId { get; init; }
     /// <summary>
     /// Host only: the worst overall state of its monitored services. The host entity keeps each service's value in
     /// memory only and the services report again when they start (persisting a map of thousands of services in

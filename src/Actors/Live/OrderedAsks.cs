@@ -16,6 +16,7 @@ internal sealed class OrderedAsks : MinimalActorRef
 
     private readonly IReadOnlyList<ILiveCommand> _commands;
     private readonly IReadOnlyList<IActorRef> _targets;
+    private readonly Func<ILiveCommand, IActorRef> _region;
     private readonly Action<LiveReply> _received;
     private readonly List<int>[] _groups;
     private readonly Dictionary<int, (int Group, int Position)> _asked;
@@ -28,13 +29,15 @@ internal sealed class OrderedAsks : MinimalActorRef
     public override ActorPath Path { get; }
     public override IActorRefProvider Provider { get; }
 
-    /// <param name="targets">Each command's entity (or the region that routes to it).</param>
+    /// <param name="targets">Each command's entity, or its shard region (one entity's commands all go the same way).</param>
+    /// <param name="region">A command's shard region.</param>
     /// <param name="received">Each reply, on the replying entity's thread (keep it short).</param>
-    private OrderedAsks(IActorRefProvider provider, IReadOnlyList<ILiveCommand> commands, IReadOnlyList<IActorRef> targets, Action<LiveReply> received)
+    private OrderedAsks(IActorRefProvider provider, IReadOnlyList<ILiveCommand> commands, IReadOnlyList<IActorRef> targets,
+        Func<ILiveCommand, IActorRef> region, Action<LiveReply> received)
     {
         Provider = provider;
         Path = provider.TempPath();
-        (_commands, _targets, _received) = (commands, targets, received);
+        (_commands, _targets, _region, _received) = (commands, targets, region, received);
         var byEntity = new Dictionary<(EntityKind, string), List<int>>(commands.Count);
         for (var i = 0; i < commands.Count; i++)
         {
@@ -50,16 +53,19 @@ internal sealed class OrderedAsks : MinimalActorRef
     /// <summary>
     /// The replies in the commands' order. A group stops at its failed command: the commands after it are not asked
     /// and have no reply (null). Throws <see cref="AskTimeoutException"/> when the replies are not all in within
-    /// <paramref name="timeout"/>, and is cancelled with <paramref name="cancellationToken"/>.
+    /// <paramref name="timeout"/>, and is cancelled with <paramref name="cancellationToken"/>. While it waits it is in
+    /// <paramref name="inFlight"/> (see <see cref="ResendThroughRegion"/>).
     /// </summary>
     public static async Task<LiveReply?[]> AskAsync(ActorSystem system, IReadOnlyList<ILiveCommand> commands, IReadOnlyList<IActorRef> targets,
-        Action<LiveReply> received, TimeSpan timeout, CancellationToken cancellationToken)
+        Func<ILiveCommand, IActorRef> region, Action<LiveReply> received, TimeSpan timeout,
+        System.Collections.Concurrent.ConcurrentDictionary<OrderedAsks, byte> inFlight, CancellationToken cancellationToken)
     {
         if (commands.Count == 0) return [];
         var provider = ((ExtendedActorSystem)system).Provider;
-        var asks = new OrderedAsks(provider, commands, targets, received);
+        var asks = new OrderedAsks(provider, commands, targets, region, received);
         // Registered so that an entity on another node can answer this address.
         provider.RegisterTempActor(asks, asks.Path);
+        inFlight[asks] = 0;
         using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         expiry.CancelAfter(timeout);
         await using var registration = expiry.Token.Register(() => asks._done.TrySetException(cancellationToken.IsCancellationRequested
@@ -73,6 +79,7 @@ internal sealed class OrderedAsks : MinimalActorRef
         }
         finally
         {
+            inFlight.TryRemove(asks, out _);
             provider.UnregisterTempActor(asks.Path);
         }
     }
@@ -91,6 +98,21 @@ internal sealed class OrderedAsks : MinimalActorRef
         var command = _groups[group][position];
         _asked[command] = (group, position);
         _targets[command].Tell(_commands[command], new Reply(this, command));
+    }
+
+    /// <summary>
+    /// Sends again the named commands (<see cref="ILiveCommand.CommandId"/>) still unanswered that went through their
+    /// shard region: called when a node left the cluster, which may have taken them (or their replies) with it. The
+    /// region routes them to where their entities are now; an entity that had applied one answers Duplicate. Commands
+    /// sent straight to an entity of this node are not lost that way. One entity's commands all take the same way, so
+    /// a command sent again cannot overtake the next one of its entity.
+    /// </summary>
+    public void ResendThroughRegion()
+    {
+        lock (_gate)
+            foreach (var command in _asked.Keys)
+                if (_commands[command].CommandId is not null && _targets[command].Equals(_region(_commands[command])))
+                    _targets[command].Tell(_commands[command], new Reply(this, command));
     }
 
     /// <summary>The address an entity answers one command to (a child of the registered address, so found from other nodes too).</summary>

@@ -59,7 +59,7 @@ public static class CheckResultEndpoints
             return EveResults.Error(StatusCodes.Status503ServiceUnavailable,
                 $"Too many check results in flight (at most {CheckResultIngestion.MaxInFlight}): retry later",
                 response => response.Headers.RetryAfter = CheckResultIngestion.RetryAfterSeconds.ToString());
-        IReadOnlyList<LiveReply> applied;
+        IReadOnlyList<CheckResultIngestion.Applied> applied;
         try
         {
             applied = await ingestion.ApplyAsync(results, cancellationToken);
@@ -85,12 +85,13 @@ public static class CheckResultEndpoints
     }
 
     /// <summary>The stored logcheckresult's id and the item's live state after the result.</summary>
-    private static void WriteItem(Utf8JsonWriter writer, LiveReply reply)
+    private static void WriteItem(Utf8JsonWriter writer, CheckResultIngestion.Applied applied)
     {
+        var (id, reply) = applied;
         var state = reply.State!;
         writer.WriteStartObject();
         writer.WriteString("_status", "OK");
-        writer.WriteString("_id", reply.Logged![0].Id);
+        writer.WriteString("_id", id);
         writer.WriteBoolean("applied", reply.Outcome != LiveOutcome.Ignored);
         writer.WriteString("ls_state", state.State);
         writer.WriteString("ls_state_type", state.StateType);

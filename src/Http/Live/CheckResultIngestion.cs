@@ -85,12 +85,13 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             for (var n = 0; n < names.Count; n++)
                 if (names[n] is { } state && lcr[CheckResultLog.LastTimeFields[n]] is { } time) told[$"ls_last_time_{state}"] = time.DeepClone();
             return (ILiveCommand)new RecordLiveState(id, kind, told, (long?)lcr["last_check"] ?? 0,
-                [Document("logcheckresult", rows[i]), Document("history", historyRows[i])]);
+                [Document("logcheckresult", rows[i]), Document("history", historyRows[i])], CommandId: rows[i].Id);
         }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
         var unwritten = new List<(string, LogRow)>();
         for (var i = 0; i < replies.Length; i++)
-            if (replies[i].Outcome != LiveOutcome.Applied) unwritten.AddRange([("logcheckresult", rows[i]), ("history", historyRows[i])]);
+            if (replies[i].Outcome is not (LiveOutcome.Applied or LiveOutcome.Duplicate))
+                unwritten.AddRange([("logcheckresult", rows[i]), ("history", historyRows[i])]);
         await logs.InsertAsync(unwritten, cancellationToken);
         logs.Announce(historyRows.Select(r => r.Json).ToList());
         foreach (var lcr in stored) timeSeries.Offer(lcr);
@@ -101,29 +102,36 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     /// <summary>A native check result, validated and resolved: its entity and what it reports.</summary>
     public sealed record NativeResult(string HostId, string? ServiceId, CheckInput Input);
 
+    /// <summary>A native result taken: its logcheckresult's id and its entity's reply.</summary>
+    public sealed record Applied(string LogCheckResultId, LiveReply Reply);
+
     /// <summary>
-    /// Applies validated native results; returns, per result, the entity's reply with the stored logcheckresult and
-    /// history rows. Each entity builds its result's rows and the journal commits them with the entity's event: one
-    /// durable commit per result; only a result that changed nothing (no event) has its rows written here.
+    /// Applies validated native results; returns, per result, the entity's reply with the stored logcheckresult's id.
+    /// Each entity builds its result's rows and the journal commits them with the entity's event: one durable commit
+    /// per result; only a result that changed nothing (no event) has its rows written here. A result is named by its
+    /// logcheckresult's id: delivered twice (sent again after a node was lost), it is applied once.
     /// </summary>
-    public async Task<IReadOnlyList<LiveReply>> ApplyAsync(IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Applied>> ApplyAsync(IReadOnlyList<NativeResult> results, CancellationToken cancellationToken)
     {
         var hosts = index.Collection("host");
         var services = index.Collection("service");
-        var commands = results.Select(r =>
+        var ids = new string[results.Count];
+        var commands = results.Select((r, i) =>
         {
             var host = hosts.Get(r.HostId);
             var service = r.ServiceId is { } serviceId ? services.Get(serviceId) : null;
             var context = new CheckResultLogContext(r.HostId, (string?)host?["name"], r.ServiceId, (string?)service?["name"] ?? "",
                 host?["_realm"], host?["_sub_realm"]);
             return (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
-                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context);
+                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context, ids[i] = DocumentIds.NewId());
         }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
         var history = new List<string>(results.Count);
         List<(string, LogRow)>? unwritten = null;
         foreach (var reply in replies)
         {
+            // A duplicate's rows were committed with its first delivery (whose history was never announced: it is not now either).
+            if (reply.Outcome == LiveOutcome.Duplicate) continue;
             if (reply.Logged is not [var checkResult, var historyRow]) throw new InvalidOperationException(reply.Message);
             history.Add(historyRow.Json);
             if (reply.Outcome != LiveOutcome.Applied) (unwritten ??= []).AddRange([("logcheckresult", Row(checkResult)), ("history", Row(historyRow))]);
@@ -132,7 +140,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
         logs.Announce(history);
         for (var i = 0; i < results.Count; i++)
             timeSeries.Offer(results[i].HostId, results[i].ServiceId, results[i].Input.PerfData, results[i].Input.CheckTime, replies[i].State!.StateId);
-        return replies;
+        return replies.Select((reply, i) => new Applied(ids[i], reply)).ToList();
     }
 
     private static LogRow Row(LogDocument row) => new(row.Id, row.Created, row.Host, row.Service, null, row.Type, row.Json);

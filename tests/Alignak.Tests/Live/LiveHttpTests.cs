@@ -130,6 +130,27 @@ public abstract class LiveHttpTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task A_check_result_delivered_twice_to_its_entity_is_applied_once()
+    {
+        var (_, _, service) = await Site(attempts: 3);
+        var serviceId = (string)service["_id"]!;
+        var entities = fixture.Backend.Services.GetRequiredService<LiveEntities>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        ApplyCheckResult Warning(string id) => new(serviceId, EntityKind.Service, new CheckInput(1, "warning", "", "", now, 0, 0, true), CommandId: id);
+
+        var first = Warning(DocumentIds.NewId());
+        var applied = (await entities.AskInOrderAsync([first]))[0]!;
+        Assert.Equal((LiveOutcome.Applied, "SOFT", 1), (applied.Outcome, applied.State!.StateType, applied.State.CurrentAttempt));
+        // The same result again (as sent again after a node was lost): answered, not applied a second time.
+        var again = (await entities.AskInOrderAsync([first]))[0]!;
+        Assert.Equal((LiveOutcome.Duplicate, "SOFT", 1), (again.Outcome, again.State!.StateType, again.State.CurrentAttempt));
+        // Positive control: another result is applied.
+        var next = (await entities.AskInOrderAsync([Warning(DocumentIds.NewId())]))[0]!;
+        Assert.Equal((LiveOutcome.Applied, "SOFT", 2), (next.Outcome, next.State!.StateType, next.State.CurrentAttempt));
+        Assert.Equal(2, (int?)(await Get("service", serviceId))["ls_current_attempt"]);
+    }
+
+    [Fact]
     public async Task Past_the_bound_of_results_in_flight_a_result_is_refused_with_503_and_retry_after_and_not_applied()
     {
         var (_, host, service) = await Site();
