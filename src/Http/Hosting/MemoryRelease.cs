@@ -39,12 +39,22 @@ public sealed class MemoryRelease(ILogger<MemoryRelease> log) : BackgroundServic
         using var timer = new PeriodicTimer(Interval);
         var allocated = GC.GetTotalAllocatedBytes();
         var quietLooks = 0;
+        var measured = false;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var total = GC.GetTotalAllocatedBytes();
-                quietLooks = total - allocated < QuietBytes ? quietLooks + 1 : 0;
+                if (total - allocated < QuietBytes) quietLooks++;
+                else (quietLooks, measured) = (0, false);
+                if (quietLooks == QuietLooks - 1 && !measured)
+                {
+                    // The GC's figures date from its last collection, which a load that allocates little may leave far
+                    // behind, its garbage counted as live: a background collection (no long pause) brings them up to
+                    // date for the next look.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+                    measured = true;
+                }
                 var info = GC.GetGCMemoryInfo();
                 if (ShouldRelease(info.TotalCommittedBytes, info.HeapSizeBytes - info.FragmentedBytes, quietLooks))
                 {
