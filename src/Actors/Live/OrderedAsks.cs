@@ -129,6 +129,8 @@ internal sealed class OrderedAsks : MinimalActorRef
             if (!_asked.Remove(command, out var asked)) return;
             _replies[command] = reply;
             _received(reply);
+            // Timed out or cancelled: the caller was answered, the commands not yet sent stay unsent.
+            if (_done.Task.IsCompleted) return;
             var (group, position) = asked;
             if (reply.Outcome != LiveOutcome.Failed && position + 1 < _groups[group].Count) Ask(group, position + 1);
             else
