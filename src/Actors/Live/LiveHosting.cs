@@ -114,14 +114,9 @@ public sealed class LiveEntities(ActorSystem system, IRequiredActor<HostEntity> 
         foreach (var asks in _inFlight.Keys) asks.ResendThroughRegion();
     }
 
-    public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default)
-    {
-        var target = local.Find(command.Kind, command.EntityId)
-            ?? (command.Kind == EntityKind.Host ? await hosts.GetAsync(cancellationToken) : await services.GetAsync(cancellationToken));
-        var reply = await target.Ask<LiveReply>(command, Timeout, cancellationToken);
-        MakeVisible(reply);
-        return reply;
-    }
+    /// <summary>One command, the same way (a single command always gets its reply, or the ask fails).</summary>
+    public async Task<LiveReply> AskAsync(ILiveCommand command, CancellationToken cancellationToken = default) =>
+        (await AskInOrderAsync([command], cancellationToken))[0]!;
 
     /// <summary>Read-your-writes on this node even when the entity lives on another one; a service's host included.</summary>
     private void MakeVisible(LiveReply reply)

@@ -115,7 +115,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
     {
         var hosts = index.Collection("host");
         var services = index.Collection("service");
-        var ids = new string[results.Count];
+        var ids = results.Select(_ => DocumentIds.NewId()).ToArray();
         var commands = results.Select((r, i) =>
         {
             var host = hosts.Get(r.HostId);
@@ -123,7 +123,7 @@ public sealed class CheckResultIngestion(LiveEntities entities, LogWriter logs, 
             var context = new CheckResultLogContext(r.HostId, (string?)host?["name"], r.ServiceId, (string?)service?["name"] ?? "",
                 host?["_realm"], host?["_sub_realm"]);
             return (ILiveCommand)new ApplyCheckResult(r.ServiceId ?? r.HostId,
-                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context, ids[i] = DocumentIds.NewId());
+                r.ServiceId is null ? EntityKind.Host : EntityKind.Service, r.Input, context, ids[i]);
         }).ToList();
         var replies = await AskInOrderAsync(commands, cancellationToken);
         var history = new List<string>(results.Count);
